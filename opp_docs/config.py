@@ -1,0 +1,178 @@
+"""The school's settings from `opp-docs.toml`, with the seed school's defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opp_docs.errors import ConfigError
+
+CONFIG_NAME = "opp-docs.toml"
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    month: int
+    day: int
+
+    def in_year(self, year: int) -> dt.date:
+        return dt.date(year, self.month, self.day)
+
+
+@dataclass(frozen=True)
+class Config:
+    school_naam: str = "Revius Wijk"
+    school_adres: str = "Gildestraat 20"
+    school_postcode_plaats: str = "3961 DC Wijk bij Duurstede"
+    school_telefoon: str = ""
+    school_email: str = ""
+    school_logo: Path | None = None
+    teamleider: str = "teamleider B&O"
+    leerlingbegeleiders: tuple[str, ...] = ()
+    # Deadlines: the seed's dates and the school's chosen offsets.
+    bron_datum: MonthDay = MonthDay(10, 1)
+    opp_datum: MonthDay = MonthDay(10, 15)
+    weken_na_signaal: int = 6
+    dagen_tot_ondertekening: int = 14
+    dagen_informatiebrief_voor_opp: int = 28
+    tussenevaluatie: MonthDay = MonthDay(2, 1)
+    eindevaluatie: MonthDay = MonthDay(7, 1)
+    # Basic support: at most 8 sessions a year, with a small allowed overrun.
+    basis_max_rt: int = 8
+    basis_uitloop_rt: int = 2
+    # Extra header synonyms per field key, e.g. {"leerlingnummer": ["Lln"]}.
+    synoniemen: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str = "(standaardinstellingen)"
+
+    @property
+    def leerlingbegeleider(self) -> str:
+        return self.leerlingbegeleiders[0] if self.leerlingbegeleiders else ""
+
+
+def load_config(path: Path | None) -> Config:
+    """Read the settings; a missing file gives the defaults."""
+    if path is None or not path.exists():
+        return Config()
+    name = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(file=name, key="(bestand)", problem="is geen UTF-8-tekst") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(file=name, key="(bestand)", problem=f"is geen geldige TOML ({e})") from e
+    return _from_dict(data, name)
+
+
+def _from_dict(data: dict[str, Any], name: str) -> Config:
+    reader = _Reader(data, name)
+    defaults = Config()
+    logo = reader.text("school.logo", "")
+    return Config(
+        school_naam=reader.text("school.naam", defaults.school_naam),
+        school_adres=reader.text("school.adres", defaults.school_adres),
+        school_postcode_plaats=reader.text(
+            "school.postcode_plaats", defaults.school_postcode_plaats
+        ),
+        school_telefoon=reader.text("school.telefoon", defaults.school_telefoon),
+        school_email=reader.text("school.email", defaults.school_email),
+        school_logo=(Path(name).parent / logo) if logo else None,
+        teamleider=reader.text("mensen.teamleider", defaults.teamleider),
+        leerlingbegeleiders=reader.text_list("mensen.leerlingbegeleiders"),
+        bron_datum=reader.month_day("deadlines.bron", defaults.bron_datum),
+        opp_datum=reader.month_day("deadlines.opp", defaults.opp_datum),
+        weken_na_signaal=reader.whole(
+            "deadlines.weken_na_signaal", defaults.weken_na_signaal, 1, 52
+        ),
+        dagen_tot_ondertekening=reader.whole(
+            "deadlines.dagen_tot_ondertekening", defaults.dagen_tot_ondertekening, 0, 120
+        ),
+        dagen_informatiebrief_voor_opp=reader.whole(
+            "deadlines.dagen_informatiebrief_voor_opp",
+            defaults.dagen_informatiebrief_voor_opp,
+            0,
+            120,
+        ),
+        tussenevaluatie=reader.month_day("deadlines.tussenevaluatie", defaults.tussenevaluatie),
+        eindevaluatie=reader.month_day("deadlines.eindevaluatie", defaults.eindevaluatie),
+        basis_max_rt=reader.whole("basisondersteuning.max_rt_momenten", defaults.basis_max_rt, 0, 100),
+        basis_uitloop_rt=reader.whole(
+            "basisondersteuning.uitloop_rt_momenten", defaults.basis_uitloop_rt, 0, 100
+        ),
+        synoniemen=reader.synonyms("kolommen"),
+        source=name,
+    )
+
+
+class _Reader:
+    """Typed access to nested TOML keys; every bad value names its dotted key."""
+
+    def __init__(self, data: dict[str, Any], name: str) -> None:
+        self.data = data
+        self.name = name
+
+    def _get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def _fail(self, key: str, problem: str, allowed: str) -> ConfigError:
+        return ConfigError(file=self.name, key=key, problem=problem, allowed=allowed)
+
+    def text(self, key: str, default: str) -> str:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            raise self._fail(key, f"'{value}' is geen tekst", 'tekst tussen aanhalingstekens')
+        return value.strip()
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self._get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self._fail(key, "is geen lijst van namen", '["Naam 1", "Naam 2"]')
+        return tuple(v.strip() for v in value if v.strip())
+
+    def whole(self, key: str, default: int, low: int, high: int) -> int:
+        value = self._get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self._fail(key, f"'{value}' kan niet", f"een heel getal van {low} tot en met {high}")
+        return value
+
+    def month_day(self, key: str, default: MonthDay) -> MonthDay:
+        value = self._get(key)
+        if value is None:
+            return default
+        allowed = 'dag-maand als tekst, bijvoorbeeld "1-10" voor 1 oktober'
+        if not isinstance(value, str):
+            raise self._fail(key, f"'{value}' is geen datum", allowed)
+        parts = value.strip().split("-")
+        try:
+            day, month = (int(p) for p in parts)
+            dt.date(2024, month, day)  # a leap year, so 29-2 is allowed
+        except ValueError as e:
+            raise self._fail(key, f"'{value}' is geen geldige dag-maand", allowed) from e
+        return MonthDay(month, day)
+
+    def synonyms(self, key: str) -> dict[str, tuple[str, ...]]:
+        value = self._get(key)
+        if value is None:
+            return {}
+        allowed = 'per veld een lijst, bijvoorbeeld leerlingnummer = ["Lln"]'
+        if not isinstance(value, dict):
+            raise self._fail(key, "is geen tabel", allowed)
+        result: dict[str, tuple[str, ...]] = {}
+        for field_key, names in value.items():
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                raise self._fail(f"{key}.{field_key}", "is geen lijst van kolomnamen", allowed)
+            result[field_key] = tuple(names)
+        return result

@@ -1,0 +1,252 @@
+"""Typed records that flow through the pipeline: intake → decisions → documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Route(StrEnum):
+    """The routes of the school's procedure; the value is the name used in files."""
+
+    OPP = "opp"
+    OPP_LIGHT = "opp-light"
+    VOLGEN = "volgen"
+    LWOO_HANDELINGSPLAN = "lwoo-handelingsplan"
+    BASISONDERSTEUNING = "basisondersteuning"
+
+    @property
+    def label(self) -> str:
+        return ROUTE_LABELS[self]
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (Route.OPP, Route.OPP_LIGHT)
+
+
+ROUTE_LABELS: dict[Route, str] = {
+    Route.OPP: "OPP",
+    Route.OPP_LIGHT: "OPP light",
+    Route.VOLGEN: "volgen",
+    Route.LWOO_HANDELINGSPLAN: "handelingsplan LWOO",
+    Route.BASISONDERSTEUNING: "basisondersteuning",
+}
+
+
+class DocumentKind(StrEnum):
+    """Document kinds (`soort` in the manifest), in dossier order."""
+
+    INFORMATIEBRIEF = "informatiebrief"
+    OPP = "opp"
+    OPP_LIGHT = "opp-light"
+    ONDERTEKENINGSBLAD = "ondertekeningsblad"
+    TUSSENEVALUATIE = "tussenevaluatie"
+    EINDEVALUATIE = "eindevaluatie"
+
+    @property
+    def titel(self) -> str:
+        return DOCUMENT_TITLES[self]
+
+
+DOCUMENT_TITLES: dict[DocumentKind, str] = {
+    DocumentKind.INFORMATIEBRIEF: "Informatiebrief ouders",
+    DocumentKind.OPP: "Ontwikkelingsperspectiefplan",
+    DocumentKind.OPP_LIGHT: "OPP light",
+    DocumentKind.ONDERTEKENINGSBLAD: "Ondertekeningsblad",
+    DocumentKind.TUSSENEVALUATIE: "Tussenevaluatie",
+    DocumentKind.EINDEVALUATIE: "Eindevaluatie",
+}
+
+DOCUMENTS_PER_ROUTE: dict[Route, tuple[DocumentKind, ...]] = {
+    Route.OPP: (
+        DocumentKind.INFORMATIEBRIEF,
+        DocumentKind.OPP,
+        DocumentKind.ONDERTEKENINGSBLAD,
+        DocumentKind.TUSSENEVALUATIE,
+        DocumentKind.EINDEVALUATIE,
+    ),
+    Route.OPP_LIGHT: (
+        DocumentKind.INFORMATIEBRIEF,
+        DocumentKind.OPP_LIGHT,
+        DocumentKind.ONDERTEKENINGSBLAD,
+        DocumentKind.TUSSENEVALUATIE,
+        DocumentKind.EINDEVALUATIE,
+    ),
+    Route.VOLGEN: (),
+    Route.LWOO_HANDELINGSPLAN: (),
+    Route.BASISONDERSTEUNING: (),
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value came from: file, sheet and 1-based row number in the source."""
+
+    file: str
+    sheet: str
+    row: int
+
+    def __str__(self) -> str:
+        sheet = f", blad '{self.sheet}'" if self.sheet else ""
+        return f"{self.file}{sheet}, rij {self.row}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with one cell or row of the intake, with the fix in Dutch."""
+
+    place: Place
+    column: str
+    value: str
+    problem: str
+    fix: str
+    leerlingnummer: str = ""
+    # Blocking problems keep the student from getting new documents this run.
+    blocking: bool = True
+
+    def __str__(self) -> str:
+        column = f", kolom '{self.column}'" if self.column else ""
+        return f"{self.place}{column}: {self.problem} {self.fix}".strip()
+
+
+@dataclass(frozen=True)
+class Ouder:
+    naam: str
+    email: str = ""
+    telefoon: str = ""
+
+
+@dataclass
+class Leerling:
+    """One student, joined over all intake files."""
+
+    leerlingnummer: str
+    achternaam: str
+    roepnaam: str
+    geboortedatum: dt.date | None
+    tussenvoegsel: str = ""
+    geslacht: str = ""
+    basisschool: str = ""
+    schooladvies: str = ""
+    klas: str = ""
+    tutor: str = ""
+    lwoo: bool = False
+    pro: bool = False
+    opp_po: bool = False
+    dyslexie: bool = False
+    dyscalculie: bool = False
+    ouders: list[Ouder] = field(default_factory=list)
+    aanmelddatum: dt.date | None = None
+    toets_lezen: str = ""
+    toets_taalverzorging: str = ""
+    toets_rekenen: str = ""
+    ondersteuningsbehoefte: str = ""
+    bevorderende_factoren: str = ""
+    belemmerende_factoren: str = ""
+    sociaal_emotioneel: str = ""
+    werkhouding: str = ""
+    thuissituatie: str = ""
+    hulpverlening: str = ""
+    ondersteuningsniveau: str = ""
+    rt_momenten: int | None = None
+    zorg_gedrag: bool = False
+    tlv_mogelijk: bool = False
+    risico_vo: bool = False
+    signaaldatum: dt.date | None = None
+    route_besluit: Route | None = None
+    # Places of the rows this student was built from, for reports.
+    places: list[Place] = field(default_factory=list)
+
+    @property
+    def naam(self) -> str:
+        """Roepnaam + tussenvoegsel + achternaam, as a Dutch school writes a name."""
+        return " ".join(p for p in (self.roepnaam, self.tussenvoegsel, self.achternaam) if p)
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.achternaam.casefold(), self.roepnaam.casefold(), self.leerlingnummer)
+
+
+@dataclass
+class IntakeResult:
+    """What the intake reader made of a folder."""
+
+    leerlingen: list[Leerling]
+    problems: list[Problem] = field(default_factory=list)
+    # Primary-school report PDFs per leerlingnummer, appended to the dossier.
+    rapporten: dict[str, list[Path]] = field(default_factory=dict)
+    files_read: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def blocked(self) -> set[str]:
+        """Student numbers that get no new documents this run."""
+        return {p.leerlingnummer for p in self.problems if p.blocking and p.leerlingnummer}
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    route: Route
+    reden: str
+    # True when the route is the team leader's decision from the intake.
+    besluit: bool = False
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    informatiebrief: dt.date
+    bron: dt.date
+    opp: dt.date
+    ondertekening: dt.date
+    tussenevaluatie: dt.date
+    eindevaluatie: dt.date
+
+    def as_dict(self) -> dict[str, dt.date]:
+        return {
+            "informatiebrief": self.informatiebrief,
+            "bron": self.bron,
+            "opp": self.opp,
+            "ondertekening": self.ondertekening,
+            "tussenevaluatie": self.tussenevaluatie,
+            "eindevaluatie": self.eindevaluatie,
+        }
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """A school year, starting on 1 August of `start`."""
+
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + 1
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.start, 8, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.end, 7, 31)
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    @classmethod
+    def containing(cls, day: dt.date) -> SchoolYear:
+        return cls(day.year if day.month >= 8 else day.year - 1)
+
+    @classmethod
+    def parse(cls, text: str) -> SchoolYear:
+        """Parse 'YYYY-YYYY' (also 'YYYY/YYYY'); raises ValueError with a Dutch message."""
+        parts = text.strip().replace("/", "-").split("-")
+        if len(parts) == 2 and all(p.isdigit() and len(p) == 4 for p in parts):
+            start, end = int(parts[0]), int(parts[1])
+            if end == start + 1:
+                return cls(start)
+        raise ValueError(
+            f"Schooljaar '{text}' is ongeldig: schrijf het als twee opeenvolgende jaren, "
+            "bijvoorbeeld 2026-2027."
+        )
