@@ -97,7 +97,9 @@ def _from_dict(data: dict[str, Any], name: str) -> Config:
         ),
         tussenevaluatie=reader.month_day("deadlines.tussenevaluatie", defaults.tussenevaluatie),
         eindevaluatie=reader.month_day("deadlines.eindevaluatie", defaults.eindevaluatie),
-        basis_max_rt=reader.whole("basisondersteuning.max_rt_momenten", defaults.basis_max_rt, 0, 100),
+        basis_max_rt=reader.whole(
+            "basisondersteuning.max_rt_momenten", defaults.basis_max_rt, 0, 100
+        ),
         basis_uitloop_rt=reader.whole(
             "basisondersteuning.uitloop_rt_momenten", defaults.basis_uitloop_rt, 0, 100
         ),
@@ -129,7 +131,7 @@ class _Reader:
         if value is None:
             return default
         if not isinstance(value, str):
-            raise self._fail(key, f"'{value}' is geen tekst", 'tekst tussen aanhalingstekens')
+            raise self._fail(key, f"'{value}' is geen tekst", "tekst tussen aanhalingstekens")
         return value.strip()
 
     def text_list(self, key: str) -> tuple[str, ...]:
@@ -145,7 +147,9 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self._fail(key, f"'{value}' kan niet", f"een heel getal van {low} tot en met {high}")
+            raise self._fail(
+                key, f"'{value}' kan niet", f"een heel getal van {low} tot en met {high}"
+            )
         return value
 
     def month_day(self, key: str, default: MonthDay) -> MonthDay:

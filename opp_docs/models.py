@@ -105,6 +105,11 @@ class Problem:
     leerlingnummer: str = ""
     # Blocking problems keep the student from getting new documents this run.
     blocking: bool = True
+    # A copy of the source row for the intake report: its header cells and its values as
+    # shown, and the 0-based position of the offending cell in it (-1: the whole row).
+    headers: tuple[str, ...] = ()
+    row_values: tuple[str, ...] = ()
+    column_index: int = -1
 
     def __str__(self) -> str:
         column = f", kolom '{self.column}'" if self.column else ""

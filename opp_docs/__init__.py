@@ -1,0 +1,1 @@
+"""opp-docs: from a school's intake exports to finished OPP paperwork."""
