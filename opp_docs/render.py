@@ -1,0 +1,157 @@
+"""Render the Word documents of a student's route from the docxtpl templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from opp_docs.config import Config
+from opp_docs.errors import TemplateError
+from opp_docs.files import atomic_path
+from opp_docs.formatting import age_on, datum, ja_nee
+from opp_docs.models import Deadlines, Leerling, RouteDecision, SchoolYear
+
+PROMPT_STYLE = "Invulinstructie"
+COVER_TEMPLATE = "voorblad"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def template_path(templates: Path, name: str) -> Path:
+    return templates / f"{name}.docx"
+
+
+def jinja_env() -> jinja2.Environment:
+    """Sandboxed and strict: data never becomes template code, and a misspelt field is an
+    error rather than an empty spot in a letter to parents."""
+    return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+
+
+@dataclass(frozen=True)
+class StudentContext:
+    """Everything the templates of one student may use."""
+
+    values: dict[str, Any]
+
+
+def build_context(
+    leerling: Leerling,
+    decision: RouteDecision,
+    deadlines: Deadlines,
+    schooljaar: SchoolYear,
+    config: Config,
+    today: dt.date,
+) -> StudentContext:
+    plan_day = deadlines.opp
+    leeftijd = age_on(leerling.geboortedatum, plan_day) if leerling.geboortedatum else 0
+    values: dict[str, Any] = {
+        "school": {
+            "naam": config.school_naam,
+            "adres": config.school_adres,
+            "postcode_plaats": config.school_postcode_plaats,
+            "telefoon": config.school_telefoon,
+            "email": config.school_email,
+        },
+        "schooljaar": str(schooljaar),
+        "vandaag": datum(today),
+        "leerling": {
+            "leerlingnummer": leerling.leerlingnummer,
+            "naam": leerling.naam,
+            "roepnaam": leerling.roepnaam,
+            "tussenvoegsel": leerling.tussenvoegsel,
+            "achternaam": leerling.achternaam,
+            "geboortedatum": datum(leerling.geboortedatum),
+            "leeftijd": leeftijd,
+            "geslacht": leerling.geslacht,
+            "klas": leerling.klas,
+            "tutor": leerling.tutor,
+            "basisschool": leerling.basisschool,
+            "schooladvies": leerling.schooladvies,
+            "lwoo": ja_nee(leerling.lwoo),
+            "pro": ja_nee(leerling.pro),
+            "opp_po": ja_nee(leerling.opp_po),
+            "dyslexie": ja_nee(leerling.dyslexie),
+            "dyscalculie": ja_nee(leerling.dyscalculie),
+            "toets_lezen": leerling.toets_lezen,
+            "toets_taalverzorging": leerling.toets_taalverzorging,
+            "toets_rekenen": leerling.toets_rekenen,
+            "ondersteuningsbehoefte": leerling.ondersteuningsbehoefte,
+            "bevorderende_factoren": leerling.bevorderende_factoren,
+            "belemmerende_factoren": leerling.belemmerende_factoren,
+            "sociaal_emotioneel": leerling.sociaal_emotioneel,
+            "werkhouding": leerling.werkhouding,
+            "thuissituatie": leerling.thuissituatie,
+            "hulpverlening": leerling.hulpverlening,
+            "ondersteuningsniveau": leerling.ondersteuningsniveau,
+            "rt_momenten": "" if leerling.rt_momenten is None else str(leerling.rt_momenten),
+        },
+        "ouders": [
+            {"naam": o.naam, "email": o.email, "telefoon": o.telefoon} for o in leerling.ouders
+        ],
+        "leerlingbegeleider": config.leerlingbegeleider,
+        "teamleider": config.teamleider,
+        "route": {
+            "code": decision.route.value,
+            "naam": decision.route.label,
+            "reden": decision.reden,
+        },
+        "deadlines": {name: datum(day) for name, day in deadlines.as_dict().items()},
+        # The law: a student of 16 or older consents to the handelingsdeel himself.
+        "instemming_leerling": leeftijd >= 16,
+    }
+    return StudentContext(values)
+
+
+def render_document(template: Path, context: dict[str, Any], target: Path) -> None:
+    """Render `template` with `context` into `target`, atomically."""
+    name = template.name
+    try:
+        doc = DocxTemplate(str(template))
+        doc.render(context, jinja_env(), autoescape=True)
+    except jinja2.UndefinedError as e:
+        raise TemplateError(
+            template=name, problem=f"onbekend veld ({e.message}). Zie 'opp-docs templates velden'."
+        ) from e
+    except jinja2.TemplateSyntaxError as e:
+        raise TemplateError(template=name, problem=f"fout in een Jinja-code: {e.message}") from e
+    except (OSError, zipfile.BadZipFile, KeyError) as e:
+        raise TemplateError(
+            template=name, problem=f"kan niet worden geopend als Word-bestand ({e})"
+        ) from e
+    with atomic_path(target) as tmp:
+        doc.save(str(tmp))
+
+
+def count_prompts(docx: Path) -> int:
+    """How many fill-in prompts (text in square brackets in the prompt style) remain."""
+    with zipfile.ZipFile(docx) as z:
+        style_ids = _prompt_style_ids(z.read("word/styles.xml"))
+        if not style_ids:
+            return 0
+        root = etree.fromstring(z.read("word/document.xml"))
+    count = 0
+    for run in root.iter(f"{_W}r"):
+        style = run.find(f"{_W}rPr/{_W}rStyle")
+        if style is None or style.get(f"{_W}val") not in style_ids:
+            continue
+        text = "".join(t.text or "" for t in run.iter(f"{_W}t")).strip()
+        if text.startswith("["):
+            count += 1
+    return count
+
+
+def _prompt_style_ids(styles_xml: bytes) -> set[str]:
+    root = etree.fromstring(styles_xml)
+    ids = set()
+    for style in root.iter(f"{_W}style"):
+        name = style.find(f"{_W}name")
+        if name is not None and name.get(f"{_W}val") == PROMPT_STYLE:
+            ids.add(style.get(f"{_W}styleId", ""))
+    return ids

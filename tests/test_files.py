@@ -1,0 +1,48 @@
+"""Safe names and atomic writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from opp_docs.files import atomic_path, inside, safe_name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("990101 Jansen, Sem", "990101 Jansen, Sem"),
+        ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("naam. ", "naam"),
+        ("...", "_"),
+        ("Zoë   Yılmaz\t", "Zoë Yılmaz"),
+    ],
+)
+def test_safe_name(text: str, expected: str) -> None:
+    assert safe_name(text) == expected
+
+
+def test_safe_name_is_bounded() -> None:
+    assert len(safe_name("x" * 500)) == 80
+
+
+def test_inside_refuses_escape(tmp_path: Path) -> None:
+    assert inside(tmp_path, tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    with pytest.raises(ValueError):
+        inside(tmp_path, tmp_path / ".." / "elders")
+
+
+def test_atomic_path_keeps_old_file_on_error(tmp_path: Path) -> None:
+    target = tmp_path / "doc.txt"
+    target.write_text("oud")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("crash")
+    assert target.read_text() == "oud"
+    assert list(tmp_path.iterdir()) == [target]
+    with atomic_path(target) as tmp:
+        tmp.write_text("nieuw")
+    assert target.read_text() == "nieuw"
