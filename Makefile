@@ -1,0 +1,52 @@
+# opp-docs: every target a school needs. `make` alone lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.geinstalleerd
+SCHOOLJAAR ?=
+SCHOOLJAAR_OPTIE := $(if $(SCHOOLJAAR),--schooljaar $(SCHOOLJAAR),)
+
+.PHONY: help install demo dossiers check test lint bench clean libreoffice
+
+help: ## Toon deze lijst
+	@echo "opp-docs: van intake-exports naar OPP-documenten en dossiers"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "  Schooljaar kiezen: make dossiers SCHOOLJAAR=2026-2027"
+
+install: $(STAMP) libreoffice ## Installeer alles: Python-omgeving, pakketten, LibreOffice en lettertypen
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+libreoffice:
+	@bash tools/install-libreoffice.sh
+
+demo: install ## Draai de hele keten op het verzonnen voorbeeldcohort (uitvoer in output/demo)
+	$(BIN)/opp-docs demo --output output/demo $(SCHOOLJAAR_OPTIE)
+
+dossiers: install ## Maak documenten en dossiers van de bestanden in intake/ (uitvoer in output/)
+	$(BIN)/opp-docs dossiers --intake intake --output output $(SCHOOLJAAR_OPTIE)
+
+check: install ## Controleer alleen de bestanden in intake/ en schrijf het intakerapport
+	$(BIN)/opp-docs check --intake intake --output output $(SCHOOLJAAR_OPTIE)
+
+test: install ## Draai alle tests
+	$(BIN)/python -m pytest -q
+
+lint: install ## Controleer de code met ruff en mypy
+	$(BIN)/ruff check opp_docs tests tools
+	$(BIN)/ruff format --check opp_docs tests tools
+	$(BIN)/mypy
+
+clean: ## Verwijder gegenereerde hulpbestanden en output/demo (nooit intake/ of uw dossiers)
+	rm -rf output/demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

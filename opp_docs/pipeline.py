@@ -1,0 +1,439 @@
+"""The whole run: intake → routes and deadlines → Word documents → PDFs → dossiers → overviews.
+
+Each stage lives in its own module; this one only wires them together and keeps the state that
+makes a rerun cheap and keeps staff edits safe (`.opp-docs-state.json` next to the manifest).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from opp_docs.intake import read_intake
+from opp_docs.intake_report import write_intake_report
+
+from opp_docs.bundle import Part, build_dossier, contents_pages
+from opp_docs.config import Config
+from opp_docs.convert import convert_files
+from opp_docs.deadlines import compute_deadlines
+from opp_docs.errors import OutputBusyError, TemplateError
+from opp_docs.files import inside, safe_name, sha256_file, write_text_atomic
+from opp_docs.models import (
+    DOCUMENTS_PER_ROUTE,
+    Deadlines,
+    DocumentKind,
+    IntakeResult,
+    Leerling,
+    RouteDecision,
+    SchoolYear,
+)
+from opp_docs.render import COVER_TEMPLATE, build_context, render_document, template_path
+from opp_docs.routing import propose_route
+
+MANIFEST = "manifest.json"
+STATE = ".opp-docs-state.json"
+LOCK = ".opp-docs.lock"
+INTAKE_REPORT = "intake-rapport.xlsx"
+STUDENTS_DIR = "leerlingen"
+# Bumped when the rendering code changes in a way that must re-render every document.
+RENDER_VERSION = "1"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunOptions:
+    intake: Path
+    output: Path
+    schooljaar: SchoolYear
+    templates: Path
+    config: Config
+    today: dt.date = field(default_factory=dt.date.today)
+    workers: int | None = None
+
+
+@dataclass
+class DocumentOutcome:
+    kind: DocumentKind
+    docx: Path
+    pdf: Path
+    sha256: str
+    bewerkt: bool
+    nieuwe_versie: Path | None = None
+
+
+@dataclass
+class StudentOutcome:
+    leerling: Leerling
+    decision: RouteDecision
+    deadlines: Deadlines
+    folder: Path | None = None
+    documents: list[DocumentOutcome] = field(default_factory=list)
+    dossier: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    blocked: bool = False
+
+
+@dataclass
+class RunSummary:
+    year_dir: Path
+    students: int
+    made: int = 0
+    reused: int = 0
+    failed: int = 0
+    dossiers: int = 0
+    blocked: int = 0
+    intake_problems: int = 0
+    outcomes: list[StudentOutcome] = field(default_factory=list)
+
+    @property
+    def manifest(self) -> Path:
+        return self.year_dir / MANIFEST
+
+    @property
+    def intake_report(self) -> Path:
+        return self.year_dir / INTAKE_REPORT
+
+
+def year_folder(output: Path, schooljaar: SchoolYear) -> Path:
+    return output / str(schooljaar)
+
+
+def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config) -> RunSummary:
+    """Read and validate the intake; write only the intake report."""
+    result = read_intake(intake, config, schooljaar)
+    year_dir = year_folder(output, schooljaar)
+    year_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(year_dir):
+        write_intake_report(result, year_dir / INTAKE_REPORT)
+    return RunSummary(
+        year_dir=year_dir,
+        students=len(result.leerlingen),
+        blocked=len(result.blocked()),
+        intake_problems=sum(1 for p in result.problems if p.blocking),
+    )
+
+
+def run_dossiers(options: RunOptions, progress: Progress | None = None) -> RunSummary:
+    """Run the whole pipeline; see the module docstring."""
+    say = progress or (lambda _message: None)
+    result = read_intake(options.intake, options.config, options.schooljaar)
+    _check_templates(options.templates)
+    year_dir = year_folder(options.output, options.schooljaar)
+    year_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(year_dir):
+        return _run_locked(options, result, year_dir, say)
+
+
+def _run_locked(
+    options: RunOptions, result: IntakeResult, year_dir: Path, say: Progress
+) -> RunSummary:
+    state = _load_state(year_dir)
+    blocked = result.blocked()
+    summary = RunSummary(
+        year_dir=year_dir,
+        students=len(result.leerlingen),
+        blocked=len(blocked),
+        intake_problems=sum(1 for p in result.problems if p.blocking),
+    )
+    problems_by_student: dict[str, list[str]] = {}
+    for problem in result.problems:
+        if problem.leerlingnummer:
+            problems_by_student.setdefault(problem.leerlingnummer, []).append(str(problem))
+
+    config_digest = _digest(repr(options.config))
+    to_convert: list[tuple[Path, Path]] = []
+    for leerling in result.leerlingen:
+        decision = propose_route(leerling, options.config)
+        deadlines = compute_deadlines(leerling, options.schooljaar, options.config)
+        outcome = StudentOutcome(leerling, decision, deadlines)
+        outcome.problems = problems_by_student.get(leerling.leerlingnummer, [])
+        outcome.blocked = leerling.leerlingnummer in blocked
+        summary.outcomes.append(outcome)
+        kinds = DOCUMENTS_PER_ROUTE[decision.route]
+        if not kinds:
+            continue
+        folder = inside(year_dir, year_dir / STUDENTS_DIR / _student_folder_name(leerling))
+        outcome.folder = folder
+        context = build_context(
+            leerling, decision, deadlines, options.schooljaar, options.config, options.today
+        ).values
+        for kind in kinds:
+            doc = _render_one(
+                kind, folder, leerling, context, options, state, config_digest, outcome.blocked
+            )
+            if doc is None:
+                continue
+            outcome.documents.append(doc)
+            if doc.nieuwe_versie is not None:
+                outcome.problems.append(
+                    f"{doc.docx.name} is door een medewerker bewerkt en niet overschreven; "
+                    f"de nieuwe versie staat ernaast: {doc.nieuwe_versie.name}."
+                )
+            if _needs_pdf(doc, state):
+                to_convert.append((doc.docx, doc.pdf))
+    say(f"{len(to_convert)} document(en) omzetten naar PDF")
+    converted = convert_files(
+        [s for s, _ in to_convert], [t for _, t in to_convert], workers=options.workers
+    )
+    for source in converted.converted:
+        state.setdefault("pdf", {})[_rel(year_dir, source)] = sha256_file(source)
+    summary.failed = len(converted.failed)
+    summary.made = len(converted.converted)
+    for outcome in summary.outcomes:
+        for doc in outcome.documents:
+            if doc.docx in converted.failed:
+                outcome.problems.append(
+                    f"{doc.docx.name}: geen PDF gemaakt ({converted.failed[doc.docx]})."
+                )
+            elif doc.docx not in converted.converted:
+                summary.reused += 1
+    _save_state(year_dir, state)
+    say("dossiers samenstellen")
+    _build_dossiers(summary, result, options, state, year_dir)
+    _save_state(year_dir, state)
+    write_intake_report(result, year_dir / INTAKE_REPORT)
+    write_manifest(summary, options, year_dir)
+    return summary
+
+
+def _student_folder_name(leerling: Leerling) -> str:
+    # The number keeps two students with the same name apart.
+    return safe_name(f"{leerling.leerlingnummer} {leerling.achternaam}, {leerling.roepnaam}")
+
+
+def _document_name(kind: DocumentKind, leerling: Leerling, suffix: str, extra: str = "") -> str:
+    return safe_name(f"{kind.value} - {leerling.naam}{extra}") + suffix
+
+
+def _render_one(
+    kind: DocumentKind,
+    folder: Path,
+    leerling: Leerling,
+    context: dict[str, Any],
+    options: RunOptions,
+    state: dict[str, Any],
+    config_digest: str,
+    blocked: bool,
+) -> DocumentOutcome | None:
+    year_dir = folder.parent.parent
+    docx = folder / _document_name(kind, leerling, ".docx")
+    pdf = docx.with_suffix(".pdf")
+    key = _rel(year_dir, docx)
+    record: dict[str, str] = state.setdefault("docx", {}).get(key, {})
+    template = template_path(options.templates, kind.value)
+    inputs = _digest(
+        RENDER_VERSION
+        + json.dumps(context, sort_keys=True, ensure_ascii=False)
+        + sha256_file(template)
+        + config_digest
+    )
+    existing = sha256_file(docx) if docx.exists() else None
+    written = record.get("sha256")
+    # A file we did not write, or changed since we wrote it, belongs to staff now.
+    bewerkt = existing is not None and existing != written
+    if not bewerkt and existing is not None and record.get("inputs") == inputs:
+        return DocumentOutcome(kind, docx, pdf, existing, bewerkt=False)
+    if blocked:
+        # A student with unusable intake cells keeps last run's documents but gets no new ones.
+        if existing is None:
+            return None
+        return DocumentOutcome(kind, docx, pdf, written or existing, bewerkt)
+    if bewerkt:
+        if record.get("inputs") == inputs:
+            return DocumentOutcome(kind, docx, pdf, written or "", bewerkt=True)
+        nieuw = folder / _document_name(kind, leerling, ".docx", " (nieuwe versie)")
+        render_document(template, context, nieuw)
+        record.update({"inputs": inputs})
+        state["docx"][key] = record
+        return DocumentOutcome(kind, docx, pdf, written or "", bewerkt=True, nieuwe_versie=nieuw)
+    render_document(template, context, docx)
+    sha = sha256_file(docx)
+    state["docx"][key] = {"inputs": inputs, "sha256": sha}
+    return DocumentOutcome(kind, docx, pdf, sha, bewerkt=False)
+
+
+def _needs_pdf(doc: DocumentOutcome, state: dict[str, Any]) -> bool:
+    if not doc.docx.exists():
+        return False
+    year_dir = doc.docx.parent.parent.parent
+    made_from = state.get("pdf", {}).get(_rel(year_dir, doc.docx))
+    return not doc.pdf.exists() or made_from != sha256_file(doc.docx)
+
+
+def _build_dossiers(
+    summary: RunSummary,
+    result: IntakeResult,
+    options: RunOptions,
+    state: dict[str, Any],
+    year_dir: Path,
+) -> None:
+    covers: list[tuple[StudentOutcome, list[Part], Path]] = []
+    cover_template = template_path(options.templates, COVER_TEMPLATE)
+    for outcome in summary.outcomes:
+        if outcome.folder is None or not outcome.documents:
+            continue
+        parts = [Part(d.kind.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
+        for report in result.rapporten.get(outcome.leerling.leerlingnummer, []):
+            parts.append(Part(f"Onderwijskundig rapport ({report.name})", report))
+        dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
+        key = _rel(year_dir, dossier)
+        inputs = _digest(
+            "".join(p.titel + sha256_file(p.pdf) for p in parts) + sha256_file(cover_template)
+        )
+        if dossier.exists() and state.get("dossier", {}).get(key) == inputs:
+            outcome.dossier = dossier
+            continue
+        context = build_context(
+            outcome.leerling,
+            outcome.decision,
+            outcome.deadlines,
+            options.schooljaar,
+            options.config,
+            options.today,
+        ).values
+        context["inhoud"] = contents_pages(parts)
+        cover_docx = outcome.folder / ".voorblad.docx"
+        render_document(cover_template, context, cover_docx)
+        covers.append((outcome, parts, cover_docx))
+        state.setdefault("dossier", {})[key] = inputs
+    converted = convert_files(
+        [c for _, _, c in covers],
+        [c.with_suffix(".pdf") for _, _, c in covers],
+        workers=options.workers,
+    )
+    for outcome, parts, cover_docx in covers:
+        cover_pdf = cover_docx.with_suffix(".pdf")
+        assert outcome.folder is not None
+        dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
+        if cover_docx not in converted.converted:
+            outcome.problems.append("Het voorblad van het dossier kon niet worden gemaakt.")
+            state["dossier"].pop(_rel(year_dir, dossier), None)
+            continue
+        skipped = build_dossier(
+            cover_pdf,
+            parts,
+            dossier,
+            title=f"Dossier {outcome.decision.route.label} {outcome.leerling.naam}",
+            school=options.config.school_naam,
+            leerlingnummer=outcome.leerling.leerlingnummer,
+        )
+        for titel in skipped:
+            outcome.problems.append(f"{titel} kon niet aan het dossier worden toegevoegd.")
+        cover_docx.unlink(missing_ok=True)
+        cover_pdf.unlink(missing_ok=True)
+        outcome.dossier = dossier
+    summary.dossiers = sum(1 for o in summary.outcomes if o.dossier is not None)
+
+
+def write_manifest(summary: RunSummary, options: RunOptions, year_dir: Path) -> None:
+    students = []
+    for o in summary.outcomes:
+        students.append(
+            {
+                "leerlingnummer": o.leerling.leerlingnummer,
+                "naam": o.leerling.naam,
+                "route": o.decision.route.value,
+                "reden": o.decision.reden,
+                "map": _rel(year_dir, o.folder) if o.folder else None,
+                "documenten": [
+                    {
+                        "soort": d.kind.value,
+                        "docx": _rel(year_dir, d.docx),
+                        "pdf": _rel(year_dir, d.pdf) if d.pdf.exists() else None,
+                        "sha256": d.sha256,
+                        "bewerkt": d.bewerkt,
+                    }
+                    for d in o.documents
+                ],
+                "dossier": _rel(year_dir, o.dossier) if o.dossier else None,
+                "deadlines": {k: v.isoformat() for k, v in o.deadlines.as_dict().items()},
+                "problemen": o.problems,
+            }
+        )
+    manifest = {
+        "schooljaar": str(options.schooljaar),
+        "gemaakt": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "leerlingen": students,
+    }
+    write_text_atomic(
+        year_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    )
+
+
+def _check_templates(templates: Path) -> None:
+    needed = {k.value for kinds in DOCUMENTS_PER_ROUTE.values() for k in kinds} | {COVER_TEMPLATE}
+    for name in sorted(needed):
+        if not template_path(templates, name).is_file():
+            raise TemplateError(
+                template=f"{name}.docx",
+                problem=f"ontbreekt in {templates}. "
+                "Zet het sjabloon terug (git checkout templates).",
+            )
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _load_state(year_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((year_dir / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_state(year_dir: Path, state: dict[str, Any]) -> None:
+    write_text_atomic(year_dir / STATE, json.dumps(state, indent=1, sort_keys=True))
+
+
+@contextmanager
+def _locked(year_dir: Path) -> Iterator[None]:
+    """One run per output folder; a lock left by a killed run is recognised by its process id."""
+    lock = year_dir / LOCK
+    for _attempt in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            if _lock_is_stale(lock):
+                lock.unlink(missing_ok=True)
+                continue
+            raise OutputBusyError(
+                f"Er loopt al een opp-docs-run op {year_dir} (slot: {lock.name}). "
+                "Wacht tot die klaar is en probeer het dan opnieuw."
+            ) from None
+        with os.fdopen(fd, "w") as f:
+            f.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _lock_is_stale(lock: Path) -> bool:
+    try:
+        pid = int(lock.read_text().strip() or "0")
+    except (OSError, ValueError):
+        return True
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -1,0 +1,317 @@
+"""A fictional example cohort that covers every route, for `make demo` and the tests.
+
+All names, numbers, schools and stories are invented. The student numbers start with 99, a range
+the real administration does not hand out, so example data is recognisable anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+
+from opp_docs.models import SchoolYear
+
+REGISTRATION_HEADERS = [
+    "Leerlingnummer", "Achternaam", "Tussenvoegsel", "Roepnaam", "Geboortedatum", "Geslacht",
+    "Basisschool", "Schooladvies", "Klas", "Tutor", "LWOO", "PrO", "OPP basisschool",
+    "Dyslexieverklaring", "Dyscalculieverklaring",
+    "Naam ouder/verzorger 1", "E-mail ouder/verzorger 1", "Telefoon ouder/verzorger 1",
+    "Naam ouder/verzorger 2", "E-mail ouder/verzorger 2", "Telefoon ouder/verzorger 2",
+    "Aanmelddatum",
+]  # fmt: skip
+
+OKR_HEADERS = [
+    "Leerlingnummer", "Doorstroomtoets lezen", "Doorstroomtoets taalverzorging",
+    "Doorstroomtoets rekenen", "Ondersteuningsbehoefte", "Bevorderende factoren",
+    "Belemmerende factoren", "Sociaal-emotioneel", "Werkhouding", "Thuissituatie",
+    "Externe hulpverlening", "Ondersteuningsniveau", "Verwacht aantal RT-momenten",
+    "Zorg gedrag/begeleiding", "TLV mogelijk", "Risico uitval VO", "Signaaldatum",
+    "Route (besluit)",
+]  # fmt: skip
+
+
+def _student(
+    nummer: str,
+    achternaam: str,
+    roepnaam: str,
+    leeftijd: int,
+    *,
+    tussenvoegsel: str = "",
+    geslacht: str = "V",
+    advies: str = "havo",
+    klas: str = "1A",
+    ouders: tuple[tuple[str, str, str], ...] = (),
+    **okr: Any,
+) -> dict[str, Any]:
+    return {
+        "nummer": nummer,
+        "achternaam": achternaam,
+        "tussenvoegsel": tussenvoegsel,
+        "roepnaam": roepnaam,
+        "leeftijd": leeftijd,
+        "geslacht": geslacht,
+        "advies": advies,
+        "klas": klas,
+        "ouders": ouders,
+        "okr": okr,
+    }
+
+
+COHORT: list[dict[str, Any]] = [
+    _student(
+        "990101",
+        "Jansen",
+        "Sem",
+        12,
+        geslacht="M",
+        advies="vmbo-tl/havo",
+        ouders=(
+            ("Anouk Jansen", "anouk.jansen@example.nl", "06-11111111"),
+            ("Pieter Jansen", "pieter.jansen@example.nl", "06-22222222"),
+        ),
+        ondersteuningsniveau="zwaar",
+        rt_momenten=12,
+        ondersteuningsbehoefte="Heeft structuur en voorspelbaarheid nodig.\n"
+        "Korte, duidelijke instructies; vaste plek in de klas.",
+        bevorderende_factoren="Sterk in rekenen; behulpzaam; sport (voetbal) geeft energie.",
+        belemmerende_factoren="Snel overprikkeld in drukke situaties; plant slecht.",
+        sociaal_emotioneel="Trekt zich terug bij conflicten, heeft een vaste vriend nodig.",
+        werkhouding="Begint moeilijk aan taken; werkt goed met een planner.",
+        thuissituatie="Woont bij beide ouders; ouders zeer betrokken.",
+        hulpverlening="Ambulant begeleider via het samenwerkingsverband.",
+        toets=("1F", "1F", "2F"),
+    ),
+    _student(
+        "990102",
+        "Bakker",
+        "Noor",
+        12,
+        tussenvoegsel="de",
+        advies="havo/vwo",
+        ouders=(("M. de Bakker-Smit", "m.debakker@example.nl", "06-33333333"),),
+        ondersteuningsniveau="licht",
+        rt_momenten=6,
+        ondersteuningsbehoefte="Faalangst bij toetsen; heeft baat bij voorbereiding & uitleg.",
+        bevorderende_factoren="Nieuwsgierig, leest veel.",
+        belemmerende_factoren="Faalangst; perfectionisme.",
+        toets=("2F", "2F", "1S"),
+    ),
+    _student(
+        "990103",
+        "Visser",
+        "Daan",
+        12,
+        geslacht="M",
+        advies="vmbo-kb",
+        klas="1B",
+        ouders=(("J. Visser", "", "06-44444444"),),
+        lwoo=True,
+        zorg_gedrag=True,
+        ondersteuningsniveau="zwaar",
+        ondersteuningsbehoefte="Duidelijke grenzen; time-outplek.",
+        belemmerende_factoren="Impulsief gedrag; conflicten in de pauze.",
+        toets=("<1F", "1F", "1F"),
+    ),
+    _student(
+        "990104",
+        "Smit",
+        "Lotte",
+        12,
+        advies="vmbo-bb",
+        klas="1B",
+        ouders=(("K. Smit", "k.smit@example.nl", ""),),
+        lwoo=True,
+        rt_momenten=4,
+        toets=("1F", "<1F", "1F"),
+    ),
+    _student(
+        "990105",
+        "Meijer",
+        "Finn",
+        12,
+        geslacht="M",
+        advies="pro",
+        klas="1P",
+        pro=True,
+        tlv_mogelijk=True,
+        ondersteuningsbehoefte="Veel herhaling; praktisch leren.",
+        toets=("<1F", "<1F", "<1F"),
+    ),
+    _student(
+        "990106",
+        "Mulder",
+        "Emma",
+        12,
+        advies="vwo",
+        klas="1C",
+        ouders=(("S. Mulder", "s.mulder@example.nl", "06-55555555"),),
+        opp_po=True,
+        ondersteuningsbehoefte="Had in groep 7-8 een OPP voor werkhouding.",
+        toets=("2F", "1S", "1S"),
+    ),
+    _student(
+        "990107",
+        "Boer",
+        "Julia",
+        12,
+        tussenvoegsel="de",
+        advies="havo",
+        klas="1A",
+        ouders=(("T. de Boer", "t.deboer@example.nl", "06-66666666"),),
+        dyslexie=True,
+        rt_momenten=3,
+        toets=("1F", "1F", "2F"),
+    ),
+    _student(
+        "990108",
+        "Dekker",
+        "Lucas",
+        12,
+        geslacht="M",
+        advies="vmbo-gt",
+        klas="1B",
+        ouders=(("R. Dekker", "r.dekker@example.nl", ""),),
+        rt_momenten=9,
+        toets=("1F", "1F", "1F"),
+    ),
+    _student(
+        "990109",
+        "Vries",
+        "Yara",
+        12,
+        tussenvoegsel="van der",
+        advies="vmbo-tl",
+        klas="1B",
+        ouders=(
+            ("A. van der Vries", "a.vandervries@example.nl", "06-77777777"),
+            ("B. El Amrani", "b.elamrani@example.nl", "06-88888888"),
+        ),
+        rt_momenten=11,
+        ondersteuningsbehoefte="Extra begeleiding bij begrijpend lezen.",
+        toets=("<1F", "1F", "1F"),
+    ),
+    _student(
+        "990110",
+        "Hendriks",
+        "Milan",
+        13,
+        geslacht="M",
+        advies="havo",
+        klas="2A",
+        ouders=(("C. Hendriks", "c.hendriks@example.nl", "06-99999999"),),
+        risico_vo=True,
+        signaal=True,
+        ondersteuningsbehoefte="Sinds de herfst veel verzuim; motivatie laag.",
+        thuissituatie="Ouders gescheiden; woont afwisselend bij beide ouders.",
+        toets=("2F", "1F", "1F"),
+    ),
+    _student(
+        "990111",
+        "Peters",
+        "Sophie",
+        16,
+        advies="vmbo-gt",
+        klas="3B",
+        ouders=(("L. Peters", "l.peters@example.nl", "06-12121212"),),
+        ondersteuningsniveau="licht",
+        signaal=True,
+        ondersteuningsbehoefte='Stressklachten rond examens ("het wordt me te veel").',
+        toets=("2F", "2F", "1F"),
+    ),
+    _student(
+        "990112",
+        "Yılmaz",
+        "Elif",
+        12,
+        advies="vmbo-kb/gt",
+        klas="1B",
+        route="opp-light",
+        ondersteuningsbehoefte="Taalachterstand Nederlands; extra woordenschatlessen.",
+        toets=("<1F", "1F", "2F"),
+    ),
+    _student(
+        "990113",
+        "Bos",
+        "Thijs",
+        12,
+        geslacht="M",
+        advies="havo",
+        klas="1C",
+        ouders=(("E. Bos", "e.bos@example.nl", "06-13131313"),),
+        ondersteuningsniveau="licht",
+        route="basisondersteuning",
+        toets=("2F", "2F", "2F"),
+    ),
+    _student(
+        "990114",
+        "Willems",
+        "Zoë",
+        12,
+        advies="vmbo-tl/havo",
+        klas="1A",
+        ouders=(("F. Willems", "f.willems@example.nl", "06-14141414"),),
+        toets=("2F", "1F", "2F"),
+    ),
+]
+
+
+def _yes(value: Any) -> str:
+    return "ja" if value else "nee"
+
+
+def write_example_intake(folder: Path, schooljaar: SchoolYear) -> list[Path]:
+    """Write the cohort as two exports (registrations and OKR data) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    start = schooljaar.first_day
+    registrations = Workbook()
+    sheet = registrations.active
+    sheet.title = "Aanmeldingen"
+    sheet.append(REGISTRATION_HEADERS)
+    okr_book = Workbook()
+    okr_sheet = okr_book.active
+    okr_sheet.title = "OKR"
+    # Exports often carry a title and a blank row above the header.
+    okr_sheet.append([f"Overdrachtsgegevens basisscholen {schooljaar}"])
+    okr_sheet.append([])
+    okr_sheet.append(OKR_HEADERS)
+    for i, s in enumerate(COHORT):
+        birth = dt.date(start.year - s["leeftijd"] - 1, 1 + i % 12, 3 + i)
+        ouders = [*s["ouders"], ("", "", ""), ("", "", "")][:2]
+        okr = s["okr"]
+        registrations.active.append(
+            [
+                s["nummer"], s["achternaam"], s["tussenvoegsel"], s["roepnaam"], birth,
+                s["geslacht"], f"Basisschool De {['Regenboog', 'Linde', 'Wilg'][i % 3]}",
+                s["advies"], s["klas"], ["mevr. Kok", "dhr. Aydın", "mevr. Prins"][i % 3],
+                _yes(okr.get("lwoo")), _yes(okr.get("pro")), _yes(okr.get("opp_po")),
+                _yes(okr.get("dyslexie")), "nee",
+                *ouders[0], *ouders[1],
+                dt.date(start.year, 3, 10 + i),
+            ]
+        )  # fmt: skip
+        lezen, taal, rekenen = okr.get("toets", ("", "", ""))
+        signaal = dt.date(start.year, 11, 2 + i) if okr.get("signaal") else None
+        okr_sheet.append(
+            [
+                s["nummer"], lezen, taal, rekenen,
+                okr.get("ondersteuningsbehoefte", ""), okr.get("bevorderende_factoren", ""),
+                okr.get("belemmerende_factoren", ""), okr.get("sociaal_emotioneel", ""),
+                okr.get("werkhouding", ""), okr.get("thuissituatie", ""),
+                okr.get("hulpverlening", ""), okr.get("ondersteuningsniveau", ""),
+                okr.get("rt_momenten"), _yes(okr.get("zorg_gedrag")),
+                _yes(okr.get("tlv_mogelijk")), _yes(okr.get("risico_vo")), signaal,
+                okr.get("route", ""),
+            ]
+        )  # fmt: skip
+    for ws in (registrations.active, okr_sheet):
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, dt.date):
+                    cell.number_format = "DD-MM-YYYY"
+    paths = [folder / "aanmeldingen.xlsx", folder / "okr-gegevens.xlsx"]
+    registrations.save(paths[0])
+    okr_book.save(paths[1])
+    return paths
