@@ -1,0 +1,1098 @@
+"""Intake: read the exports in `intake/` into joined, typed `Leerling` records.
+
+Stages: list the folder → load every file into tables (one per sheet) → find each table's
+header row and map its columns to fields → parse the cells → join the rows per student.
+A file that cannot be read stops the run (`IntakeFilesError`, raised before anything is
+written); a cell that cannot be used becomes a `Problem` that blocks only that student.
+Nothing in the intake folder is ever written, moved or deleted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import posixpath
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+from opp_docs.config import Config
+from opp_docs.errors import FileProblem, IntakeFilesError, IntakeFolderError
+from opp_docs.fields import FIELDS, FIELDS_BY_KEY, Field, FieldType, HeaderMatch, header_index
+from opp_docs.fields import match_header as _match_header
+from opp_docs.models import IntakeResult, Leerling, Ouder, Place, Problem, Route, SchoolYear
+from opp_docs.values import (
+    ValueProblem,
+    check_birth_date,
+    fold,
+    parse_date,
+    parse_digits,
+    parse_email,
+    parse_geslacht,
+    parse_ondersteuningsniveau,
+    parse_phone,
+    parse_referentieniveau,
+    parse_route,
+    parse_school_level,
+    parse_text,
+    parse_whole_number,
+    parse_yes_no,
+    show,
+)
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+CONVERTED_SUFFIXES = (".xls", ".ods")
+TEXT_SUFFIXES = (".csv", ".txt")
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
+CONVERT_TIMEOUT = 60
+# The header row is looked for among the first rows that hold anything.
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_FIELDS = 2
+
+_RESAVE_XLSX = "Open het in Excel en sla het opnieuw op als .xlsx (Excel-werkmap)."
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class NoCachedValue:
+    """A formula cell whose file holds no computed value (written by a program, never opened)."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+@dataclass
+class Table:
+    """The non-empty rows of one sheet (or CSV file): (1-based row number, cell values)."""
+
+    file: str
+    sheet: str
+    rows: list[tuple[int, tuple[object, ...]]]
+
+
+@dataclass
+class SourceRow:
+    """One data row, its parsed values per field key, and its cell problems."""
+
+    place: Place
+    headers: tuple[str, ...]
+    raw: tuple[object, ...]
+    values: dict[str, object] = field(default_factory=dict)
+    # Field key → (column position, header as written).
+    cells: dict[str, tuple[int, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # Keys whose cell could not be used, so a missing required value is not reported twice.
+    failed: set[str] = field(default_factory=set)
+
+    @property
+    def nummer(self) -> str | None:
+        value = self.values.get("leerlingnummer")
+        return value if isinstance(value, str) else None
+
+    def identity(self) -> tuple[str, str, dt.date] | None:
+        achternaam, roepnaam = self.values.get("achternaam"), self.values.get("roepnaam")
+        geboren = self.values.get("geboortedatum")
+        if (
+            isinstance(achternaam, str)
+            and isinstance(roepnaam, str)
+            and isinstance(geboren, dt.date)
+        ):
+            return (fold(achternaam), fold(roepnaam), geboren)
+        return None
+
+    def problem(
+        self, key: str | None, problem: str, fix: str, *, blocking: bool = True, value: str = ""
+    ) -> Problem:
+        """A problem about this row, pointing at the cell of `key` when it has one."""
+        shown = tuple(show(v) for v in self.raw)
+        shown += ("",) * (len(self.headers) - len(shown))
+        column, header = -1, ""
+        if key is not None and key in self.cells:
+            column, header = self.cells[key]
+            value = shown[column]
+        elif key is not None:
+            header = FIELDS_BY_KEY[key].header
+        return Problem(
+            place=self.place,
+            column=header,
+            value=value,
+            problem=problem,
+            fix=fix,
+            leerlingnummer=self.nummer or "",
+            blocking=blocking,
+            headers=self.headers,
+            row_values=shown,
+            column_index=column,
+        )
+
+
+# --- the folder ---------------------------------------------------------------------------
+
+
+def is_ignored(path: Path) -> bool:
+    """Lock files, hidden files, Thumbs.db, desktop.ini and README/LEESMIJ files."""
+    name = path.name
+    lower = name.casefold()
+    return (
+        name.startswith(("~", "."))
+        or lower in IGNORED_NAMES
+        or lower.startswith(("readme", "leesmij"))
+    )
+
+
+def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeResult:
+    """Read every file in `folder` into students, problems and primary-school report PDFs."""
+    index = header_index(config.synoniemen, config.source)
+    if not folder.is_dir():
+        raise IntakeFolderError(
+            folder=str(folder),
+            problem="de map bestaat niet. Maak de map aan en zet de exports erin.",
+        )
+    tables: list[Table] = []
+    pdfs: list[Path] = []
+    file_problems: list[FileProblem] = []
+    notes: list[str] = []
+    files_read: list[str] = []
+    entries = sorted(folder.iterdir(), key=lambda p: p.name.casefold())
+    with tempfile.TemporaryDirectory(prefix="opp-docs-intake-") as work:
+        converter = _Converter(Path(work))
+        for path in entries:
+            if is_ignored(path):
+                continue
+            if path.is_dir():
+                notes.append(
+                    f"Map '{path.name}' in de intake is overgeslagen: submappen worden "
+                    "niet gelezen."
+                )
+                continue
+            try:
+                if path.suffix.casefold() == ".pdf":
+                    _check_pdf(path)
+                    pdfs.append(path)
+                else:
+                    loaded = _load_file(path, converter, notes)
+                    if not any(_find_header(t, index) for t in loaded):
+                        raise _Unreadable(
+                            "er staat geen blad in met herkenbare kolomkoppen.",
+                            "Zorg voor een kopregel met kolomnamen als Leerlingnummer, "
+                            "Achternaam, Roepnaam en Geboortedatum (zie 'opp-docs templates "
+                            "velden').",
+                        )
+                    tables.extend(loaded)
+                files_read.append(path.name)
+            except _Unreadable as e:
+                file_problems.append(FileProblem(file=path.name, problem=e.problem, fix=e.fix))
+    if file_problems:
+        raise IntakeFilesError(problems=file_problems)
+    if not tables:
+        problem = (
+            "er staat geen bestand met leerlingen in (alleen PDF's of niets)."
+            if pdfs
+            else "er staat geen bestand in om te lezen."
+        )
+        raise IntakeFolderError(
+            folder=str(folder),
+            problem=f"{problem} Zet de exports uit de leerlingadministratie (.xlsx of .csv) "
+            "in deze map.",
+        )
+    rows: list[SourceRow] = []
+    for table in tables:
+        rows.extend(_read_table(table, index, schooljaar, notes))
+    leerlingen, problems = _join(rows)
+    rapporten = _match_rapporten(pdfs, {lln.leerlingnummer for lln in leerlingen}, problems)
+    problems.sort(key=lambda p: (p.place.file.casefold(), p.place.sheet, p.place.row))
+    return IntakeResult(
+        leerlingen=sorted(leerlingen, key=lambda lln: lln.sort_key),
+        problems=problems,
+        rapporten=rapporten,
+        files_read=files_read,
+        notes=notes,
+    )
+
+
+class _Unreadable(Exception):
+    """Raised inside the reader when a whole file cannot be used; becomes a FileProblem."""
+
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+
+
+# --- loading files ------------------------------------------------------------------------
+
+
+def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Table]:
+    """Tables of one file, by what the file holds more than by its extension."""
+    suffix = path.suffix.casefold()
+    known = SPREADSHEET_SUFFIXES + CONVERTED_SUFFIXES + TEXT_SUFFIXES
+    if suffix not in known:
+        raise _Unreadable(
+            f"het bestandstype '{suffix or '(geen)'}' wordt niet gelezen.",
+            "Zet alleen .xlsx-, .xls-, .ods-, .csv- en .pdf-bestanden in de intakemap; sla dit "
+            "bestand op als .xlsx of haal het uit de map.",
+        )
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        raise _Unreadable(
+            f"het bestand kan niet worden geopend ({e.strerror}).",
+            "Sluit het bestand in andere programma's en probeer opnieuw.",
+        ) from e
+    if not head:
+        raise _Unreadable("het bestand is leeg.", "Exporteer het bestand opnieuw.")
+    if head.startswith(_ZIP_MAGIC):
+        if suffix == ".ods":
+            return _load_xlsx(converter.to_xlsx(path), path.name, notes)
+        if suffix not in SPREADSHEET_SUFFIXES:
+            notes.append(f"{path.name} is eigenlijk een Excel-werkmap (.xlsx) en is zo gelezen.")
+        return _load_xlsx(path, path.name, notes)
+    if head.startswith(_OLE_MAGIC):
+        if _is_encrypted_ooxml(path):
+            raise _Unreadable(
+                "het bestand is beveiligd met een wachtwoord.",
+                "Open het in Excel, haal het wachtwoord weg (Bestand > Info > Werkmap beveiligen) "
+                "en sla het opnieuw op.",
+            )
+        return _load_xlsx(converter.to_xlsx(path), path.name, notes)
+    if suffix in TEXT_SUFFIXES:
+        return [_load_csv(path)]
+    if suffix in CONVERTED_SUFFIXES:
+        # Old .xls, and the HTML or text tables some systems save with an .xls name.
+        return _load_xlsx(converter.to_xlsx(path), path.name, notes)
+    raise _Unreadable("het bestand is beschadigd: het is geen Excel-werkmap.", _RESAVE_XLSX)
+
+
+def _is_encrypted_ooxml(path: Path) -> bool:
+    # A password-protected .xlsx is an OLE container with an 'EncryptedPackage' stream.
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _load_xlsx(path: Path, name: str, notes: list[str]) -> list[Table]:
+    try:
+        return _xlsx_tables(path, name, notes)
+    except _Unreadable:
+        raise
+    except Exception as e:
+        # openpyxl raises many kinds of errors on damaged files; all mean the same to a user.
+        raise _Unreadable(
+            f"het bestand is beschadigd of geen geldige Excel-werkmap ({type(e).__name__}).",
+            _RESAVE_XLSX,
+        ) from e
+
+
+_ZERO_FORMAT = re.compile(r"^0+$")
+
+
+def _local(tag: str) -> str:
+    # Namespaces differ between transitional and strict OOXML; the local name is what counts.
+    return tag.rpartition("}")[2]
+
+
+def _attr(element: ET.Element, name: str) -> str | None:
+    """An attribute by local name, whatever its namespace (r:id, for instance)."""
+    for key, value in element.attrib.items():
+        if _local(key) == name:
+            return value
+    return None
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        return archive.read(name)
+    except KeyError:
+        return None
+
+
+def _relationships(archive: zipfile.ZipFile, rels: str, base: str) -> dict[str, tuple[str, str]]:
+    """Relationship id → (type, part name), the part resolved against the folder `base`."""
+    data = _part(archive, rels)
+    if data is None:
+        return {}
+    return {
+        element.get("Id", ""): (
+            element.get("Type", "").rpartition("/")[2],
+            _resolve(base, element.get("Target", "")),
+        )
+        for element in ET.fromstring(data)
+    }
+
+
+@dataclass
+class _Book:
+    """What a workbook's parts say about its sheets, strings and number formats."""
+
+    sheets: list[tuple[str, str, str]]  # (title, state, part name)
+    shared: list[str]
+    formats: list[str]  # number format code per cell style index
+    epoch: dt.datetime
+
+
+def _read_book(archive: zipfile.ZipFile) -> _Book:
+    root_rels = _relationships(archive, "_rels/.rels", "")
+    workbook_part = next(
+        (part for kind, part in root_rels.values() if kind == "officeDocument"),
+        "xl/workbook.xml",
+    )
+    base = posixpath.dirname(workbook_part)
+    data = _part(archive, workbook_part)
+    if data is None:
+        raise _Unreadable("het bestand is beschadigd: de werkmap ontbreekt erin.", _RESAVE_XLSX)
+    workbook = ET.fromstring(data)
+    rels = _relationships(
+        archive, posixpath.join(base, "_rels", posixpath.basename(workbook_part) + ".rels"), base
+    )
+    epoch = CALENDAR_WINDOWS_1900
+    sheets: list[tuple[str, str, str]] = []
+    for element in workbook.iter():
+        tag = _local(element.tag)
+        if tag == "workbookPr" and element.get("date1904", "") in ("1", "true"):
+            epoch = CALENDAR_MAC_1904
+        elif tag == "sheet":
+            target = rels.get(_attr(element, "id") or "", ("", ""))[1]
+            sheets.append((element.get("name", ""), element.get("state", "visible"), target))
+    by_type = {kind: part for kind, part in rels.values()}
+    return _Book(
+        sheets=sheets,
+        shared=_shared_strings(
+            archive, by_type.get("sharedStrings", posixpath.join(base, "sharedStrings.xml"))
+        ),
+        formats=_cell_formats(archive, by_type.get("styles", posixpath.join(base, "styles.xml"))),
+        epoch=epoch,
+    )
+
+
+def _resolve(base: str, target: str) -> str:
+    if not target:
+        return ""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def _shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
+    data = _part(archive, name) if name else None
+    if data is None:
+        return []
+    strings: list[str] = []
+    for item in ET.fromstring(data):
+        # Text runs (<t>, <r><t>) count; phonetic hints (<rPh>) do not.
+        parts = [
+            t.text or ""
+            for child in item
+            if _local(child.tag) in ("t", "r")
+            for t in ([child] if _local(child.tag) == "t" else child)
+            if _local(t.tag) == "t"
+        ]
+        strings.append("".join(parts))
+    return strings
+
+
+def _cell_formats(archive: zipfile.ZipFile, name: str) -> list[str]:
+    data = _part(archive, name) if name else None
+    if data is None:
+        return []
+    styles = ET.fromstring(data)
+    custom: dict[int, str] = {}
+    formats: list[str] = []
+    for element in styles:
+        if _local(element.tag) == "numFmts":
+            for fmt in element:
+                custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+        elif _local(element.tag) == "cellXfs":
+            for xf in element:
+                ident = int(xf.get("numFmtId", "0"))
+                formats.append(custom.get(ident) or BUILTIN_FORMATS.get(ident, "General"))
+    return formats
+
+
+def _column_index(reference: str) -> int:
+    """0-based column of a cell reference like 'AB12'."""
+    index = 0
+    for ch in reference:
+        if not ch.isalpha():
+            break
+        index = index * 26 + (ord(ch.upper()) - 64)
+    return index - 1
+
+
+def _sheet_rows(
+    archive: zipfile.ZipFile, part: str, book: _Book
+) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """The non-empty rows of a sheet part, streamed: (row number, values)."""
+    date_styles = {i for i, code in enumerate(book.formats) if is_date_format(code)}
+    zero_styles = {i: len(code) for i, code in enumerate(book.formats) if _ZERO_FORMAT.match(code)}
+    number = 0
+    with archive.open(part) as source:
+        cells: dict[int, object] = {}
+        column = -1
+        for _, element in ET.iterparse(source, events=("end",)):
+            tag = element.tag
+            if tag[-2:] == "}c" or tag == "c":
+                reference = element.get("r")
+                column = _column_index(reference) if reference else column + 1
+                value = _cell(element, book, date_styles, zero_styles)
+                if value is not None:
+                    cells[column] = value
+                element.clear()
+            elif tag[-4:] == "}row" or tag == "row":
+                given = element.get("r")
+                number = int(given) if given and given.isdigit() else number + 1
+                if any(not isinstance(v, str) or v.strip() for v in cells.values()):
+                    width = max(cells) + 1
+                    yield number, tuple(cells.get(i) for i in range(width))
+                cells, column = {}, -1
+                element.clear()
+
+
+def _cell(
+    element: ET.Element, book: _Book, date_styles: set[int], zero_styles: dict[int, int]
+) -> object:
+    kind = element.get("t", "n")
+    text: str | None = None
+    formula: str | None = None
+    inline: list[str] = []
+    for child in element:
+        tag = child.tag.rpartition("}")[2]
+        if tag == "v":
+            text = child.text
+        elif tag == "f":
+            formula = child.text or ""
+        elif tag == "is":
+            inline.extend(t.text or "" for t in child.iter() if _local(t.tag) == "t")
+    if kind == "inlineStr":
+        return "".join(inline)
+    if text is None or (text == "" and formula is not None):
+        return NoCachedValue(f"={formula}") if formula is not None else None
+    if kind == "s":
+        return book.shared[int(text)]
+    if kind in ("str", "e"):
+        return text
+    if kind == "b":
+        return text.strip() in ("1", "true")
+    if kind == "d":
+        return dt.datetime.fromisoformat(text.rstrip("Z"))
+    number: float = float(text)
+    if number.is_integer() and abs(number) < 2**53:
+        number = int(number)
+    style = int(element.get("s", "0"))
+    if style in date_styles:
+        return from_excel(number, book.epoch)
+    if style in zero_styles and isinstance(number, int) and number >= 0:
+        # A number shown with leading zeros (format '000000'): keep what the secretary sees.
+        return str(number).zfill(zero_styles[style])
+    return number
+
+
+def _xlsx_tables(path: Path, name: str, notes: list[str]) -> list[Table]:
+    tables: list[Table] = []
+    with zipfile.ZipFile(path) as archive:
+        book = _read_book(archive)
+        for title, state, part in book.sheets:
+            if state != "visible":
+                notes.append(f"{name}: verborgen blad '{title}' is overgeslagen.")
+                continue
+            if _part(archive, part) is None:
+                continue  # a chart sheet or a dangling reference: nothing to read
+            tables.append(Table(name, title, list(_sheet_rows(archive, part, book))))
+    if not any(t.rows for t in tables):
+        raise _Unreadable(
+            "het bestand is leeg: er staan geen gegevens in.",
+            "Exporteer het bestand opnieuw uit de leerlingadministratie.",
+        )
+    return tables
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export.
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Windows-1252 leaves five bytes undefined; Latin-1 takes them instead of failing.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+_DELIMITERS = (";", ",", "\t")
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits most records into the same, largest number of fields."""
+    sample = text[: 64 * 1024]
+    best, best_score = ";", (0, 0)
+    for delimiter in _DELIMITERS:
+        counts: dict[int, int] = {}
+        try:
+            for i, record in enumerate(
+                csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            ):
+                if i >= 50:
+                    break
+                if any(cell.strip() for cell in record):
+                    counts[len(record)] = counts.get(len(record), 0) + 1
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, often = max(counts.items(), key=lambda item: (item[1], item[0]))
+        score = (width if width > 1 else 0, often)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _load_csv(path: Path) -> Table:
+    data = path.read_bytes()
+    text = _decode(data)
+    if "\x00" in text:
+        raise _Unreadable(
+            "het bestand is geen tekstbestand (CSV), maar heeft wel die extensie.",
+            "Exporteer de lijst opnieuw als CSV of als .xlsx.",
+        )
+    text = text.removeprefix("\ufeff")
+    first_line, _, rest = text.partition("\n")
+    delimiter = ""
+    # Excel writes 'sep=;' as the first line when asked to fix the separator.
+    sep = re.fullmatch(r'"?sep=(.)"?\r?', first_line.strip("\r"), flags=re.IGNORECASE)
+    offset = 0
+    if sep:
+        delimiter, text, offset = sep.group(1), rest, 1
+    if not text.strip():
+        raise _Unreadable("het bestand is leeg.", "Exporteer het bestand opnieuw.")
+    delimiter = delimiter or _sniff_delimiter(text)
+    rows: list[tuple[int, tuple[object, ...]]] = []
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for number, record in enumerate(reader, start=1 + offset):
+            if any(cell.strip() for cell in record):
+                rows.append((number, tuple(record)))
+    except csv.Error as e:
+        raise _Unreadable(
+            f"het CSV-bestand is beschadigd ({e}).",
+            "Open het in Excel en sla het opnieuw op als CSV (puntkomma-gescheiden) of .xlsx.",
+        ) from e
+    return Table(path.name, "", rows)
+
+
+def _check_pdf(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            head = f.read(1024)
+    except OSError as e:
+        raise _Unreadable(
+            f"het bestand kan niet worden geopend ({e.strerror}).",
+            "Sluit het bestand in andere programma's en probeer opnieuw.",
+        ) from e
+    if b"%PDF-" not in head:
+        raise _Unreadable(
+            "het bestand is geen geldige PDF.",
+            "Vraag de basisschool het rapport opnieuw te sturen, of sla het opnieuw op als PDF.",
+        )
+    if _pdf_encrypted(path):
+        raise _Unreadable(
+            "de PDF is beveiligd met een wachtwoord.",
+            "Sla de PDF op zonder wachtwoord (bijvoorbeeld via 'Afdrukken als "
+            "PDF') en zet die in de intakemap.",
+        )
+
+
+def _pdf_encrypted(path: Path) -> bool:
+    from pypdf import PdfReader  # only needed when PDFs are present
+
+    try:
+        return bool(PdfReader(path, strict=False).is_encrypted)
+    except Exception as e:
+        # pypdf's errors on damaged files vary; any of them means the PDF cannot be appended.
+        raise _Unreadable(
+            f"de PDF is beschadigd ({type(e).__name__}).",
+            "Vraag de basisschool het rapport opnieuw te sturen.",
+        ) from e
+
+
+class _Converter:
+    """Converts .xls/.ods (and look-alikes) to .xlsx with headless LibreOffice, in a temp dir."""
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.count = 0
+
+    def to_xlsx(self, path: Path) -> Path:
+        program = shutil.which("soffice") or shutil.which("libreoffice")
+        if program is None:
+            raise _Unreadable(
+                f"dit bestandstype ({path.suffix}) moet worden omgezet, maar LibreOffice is niet "
+                "geïnstalleerd.",
+                "Installeer LibreOffice: make install. Of sla het bestand in Excel op als .xlsx.",
+            )
+        self.count += 1
+        job = self.work / f"bestand{self.count}"
+        job.mkdir()
+        # Convert a copy, so LibreOffice never puts a lock file next to the original.
+        source = job / f"invoer{path.suffix.casefold() or '.xls'}"
+        shutil.copyfile(path, source)
+        profile = (self.work / "profiel").as_uri()
+        command = [
+            program,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(job / "uit"),
+            str(source),
+        ]
+        _run_with_timeout(command, CONVERT_TIMEOUT)
+        result = job / "uit" / "invoer.xlsx"
+        if not result.exists():
+            raise _Unreadable(
+                "het bestand kan niet worden omgezet: het is beschadigd of beveiligd met een "
+                "wachtwoord.",
+                _RESAVE_XLSX,
+            )
+        return result
+
+
+def _run_with_timeout(command: Sequence[str], timeout: int) -> None:
+    # A new session, so a hung LibreOffice and the children it started are killed together.
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise _Unreadable(
+            f"het omzetten met LibreOffice duurde langer dan {timeout} seconden.",
+            _RESAVE_XLSX,
+        ) from None
+
+
+# --- header and rows ----------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    # Position of the header row in `Table.rows` (not its row number).
+    position: int
+    texts: tuple[str, ...]
+    columns: dict[int, Field]
+    unknown: list[str]
+    ignored: list[str]
+
+
+def _find_header(table: Table, index: dict[str, HeaderMatch]) -> _Header | None:
+    """The row among the first ones that names the most fields (at least two)."""
+    best: tuple[int, int] | None = None
+    for position, (_, values) in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        found = {
+            m.field.key
+            for v in values
+            if isinstance(v, str) and (m := _match_header(index, v)) is not None
+        }
+        if len(found) >= MIN_HEADER_FIELDS and (best is None or len(found) > best[1]):
+            best = (position, len(found))
+    if best is None:
+        return None
+    values = table.rows[best[0]][1]
+    texts = tuple(" ".join(show(v).split()) for v in values)
+    columns: dict[int, Field] = {}
+    canonical: dict[str, bool] = {}
+    unknown: list[str] = []
+    ignored: list[str] = []
+    for i, text in enumerate(texts):
+        match = _match_header(index, text)
+        if match is None:
+            if text:
+                unknown.append(text)
+            continue
+        key = match.field.key
+        if key in canonical and (canonical[key] or not match.canonical):
+            ignored.append(text)
+            continue
+        if key in canonical:
+            old = next(c for c, f in columns.items() if f.key == key)
+            ignored.append(texts[old])
+            del columns[old]
+        columns[i] = match.field
+        canonical[key] = match.canonical
+    return _Header(best[0], texts, columns, unknown, ignored)
+
+
+_FOOTER = re.compile(r"^(totaal|aantal|gemaakt op|afgedrukt|pagina|datum export)\b", re.I)
+
+
+def _read_table(
+    table: Table, index: dict[str, HeaderMatch], schooljaar: SchoolYear, notes: list[str]
+) -> list[SourceRow]:
+    where = f"{table.file}, blad '{table.sheet}'" if table.sheet else table.file
+    header = _find_header(table, index)
+    if header is None:
+        notes.append(f"{where}: overgeslagen, geen kopregel met bekende kolomnamen gevonden.")
+        return []
+    if header.unknown:
+        notes.append(
+            f"{where}: onbekende kolommen genegeerd: "
+            + ", ".join(f"'{u}'" for u in header.unknown)
+            + "."
+        )
+    if header.ignored:
+        notes.append(
+            f"{where}: dubbele kolommen genegeerd: "
+            + ", ".join(f"'{u}'" for u in header.ignored)
+            + "."
+        )
+    header_texts = {header.texts[i] for i in header.columns}
+    rows: list[SourceRow] = []
+    for number, values in table.rows[header.position + 1 :]:
+        mapped = [values[i] for i in header.columns if i < len(values) and not _blank(values[i])]
+        if not mapped:
+            continue
+        repeated = sum(1 for v in mapped if isinstance(v, str) and v.strip() in header_texts)
+        if repeated * 2 >= len(header_texts):
+            continue  # the header repeated, as page-wise exports do
+        filled = [v for v in values if not _blank(v)] if len(mapped) == 1 else mapped
+        if len(filled) == 1 and isinstance(filled[0], str) and _FOOTER.match(filled[0].strip()):
+            notes.append(
+                f"{where}, rij {number}: '{filled[0].strip()}' overgeslagen (geen leerlingregel)."
+            )
+            continue
+        rows.append(_parse_row(table, number, values, header, schooljaar))
+    return rows
+
+
+def _parser(f: Field) -> Callable[[object], object]:
+    parsers: dict[FieldType, Callable[[object], object]] = {
+        FieldType.TEXT: lambda v: parse_text(v) or None,
+        FieldType.DIGITS: lambda v: parse_digits(v, f.noun),
+        FieldType.DATE: lambda v: parse_date(v, f.noun),
+        FieldType.YES_NO: lambda v: parse_yes_no(v, f.noun),
+        FieldType.SCHOOL_LEVEL: lambda v: parse_school_level(v, f.noun),
+        FieldType.GESLACHT: parse_geslacht,
+        FieldType.EMAIL: lambda v: parse_email(v, f.noun),
+        FieldType.PHONE: lambda v: parse_phone(v, f.noun),
+        FieldType.REFERENTIENIVEAU: lambda v: parse_referentieniveau(v, f.noun),
+        FieldType.ONDERSTEUNINGSNIVEAU: parse_ondersteuningsniveau,
+        FieldType.WHOLE_NUMBER: lambda v: parse_whole_number(v, f.noun),
+        FieldType.ROUTE: parse_route,
+    }
+    return parsers[f.type]
+
+
+_PARSERS: dict[str, Callable[[object], object]] = {f.key: _parser(f) for f in FIELDS}
+
+
+def _parse_row(
+    table: Table, number: int, values: tuple[object, ...], header: _Header, schooljaar: SchoolYear
+) -> SourceRow:
+    width = max(len(header.texts), len(values))
+    headers = header.texts + ("",) * (width - len(header.texts))
+    row = SourceRow(Place(table.file, table.sheet, number), headers, values)
+    failed: list[tuple[str, ValueProblem]] = []
+    for i, f in header.columns.items():
+        raw = values[i] if i < len(values) else None
+        row.cells[f.key] = (i, header.texts[i])
+        if isinstance(raw, NoCachedValue):
+            failed.append(
+                (
+                    f.key,
+                    ValueProblem(
+                        f"De formule {raw.formula} heeft geen berekende waarde in het bestand.",
+                        "Open het bestand in Excel of LibreOffice, sla het op en zet het "
+                        "opnieuw in de intakemap; of typ de waarde zelf in.",
+                    ),
+                )
+            )
+            continue
+        try:
+            value = _PARSERS[f.key](raw)
+            if f.key == "geboortedatum" and isinstance(value, dt.date):
+                check_birth_date(value, schooljaar.first_day)
+        except ValueProblem as problem:
+            failed.append((f.key, problem))
+            continue
+        if value is not None:
+            row.values[f.key] = value
+    # Problems are made after the number is known, so they carry it.
+    for key, bad in failed:
+        row.problems.append(row.problem(key, bad.problem, bad.fix))
+        row.failed.add(key)
+    return row
+
+
+# --- joining ------------------------------------------------------------------------------
+
+_IDENTITY = ("achternaam", "roepnaam", "geboortedatum")
+
+
+def _same(a: object, b: object) -> bool:
+    if a == b:
+        return True
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(fold(a).split()) == " ".join(fold(b).split())
+    return a == b
+
+
+def _shown_value(value: object) -> str:
+    return show(value) if not isinstance(value, Route) else value.value
+
+
+def _join(rows: list[SourceRow]) -> tuple[list[Leerling], list[Problem]]:
+    problems: list[Problem] = []
+    groups: dict[str, list[SourceRow]] = {}
+    without: list[SourceRow] = []
+    for row in rows:
+        if row.nummer is not None:
+            groups.setdefault(row.nummer, []).append(row)
+        else:
+            without.append(row)
+    by_identity: dict[tuple[str, str, dt.date], set[str]] = {}
+    for nummer, group in groups.items():
+        for row in group:
+            identity = row.identity()
+            if identity is not None:
+                by_identity.setdefault(identity, set()).add(nummer)
+    for row in without:
+        identity = row.identity()
+        matches = sorted(by_identity.get(identity, set())) if identity else []
+        if len(matches) == 1:
+            row.values["leerlingnummer"] = matches[0]
+            groups[matches[0]].append(row)
+            problems.append(
+                row.problem(
+                    "leerlingnummer",
+                    f"Deze rij heeft geen leerlingnummer en is op naam en geboortedatum gekoppeld "
+                    f"aan leerling {matches[0]}.",
+                    "Controleer of dat klopt; vul anders het leerlingnummer in.",
+                    blocking=False,
+                )
+            )
+            row.problems = [replace(p, leerlingnummer=matches[0]) for p in row.problems]
+        elif len(matches) > 1:
+            problems.append(
+                row.problem(
+                    "leerlingnummer",
+                    "Deze rij heeft geen leerlingnummer en naam en geboortedatum passen bij meer "
+                    f"dan één leerling ({', '.join(matches)}).",
+                    "Vul het leerlingnummer in.",
+                )
+            )
+            problems.extend(row.problems)
+        else:
+            what = (
+                "er is geen aangemelde leerling met deze naam en geboortedatum"
+                if identity
+                else "naam en geboortedatum zijn niet compleet om op te koppelen"
+            )
+            problems.append(
+                row.problem(
+                    "leerlingnummer",
+                    f"Deze rij heeft geen (geldig) leerlingnummer en {what}.",
+                    "Vul het leerlingnummer in zoals het in de leerlingadministratie staat.",
+                )
+            )
+            problems.extend(row.problems)
+    leerlingen: list[Leerling] = []
+    for nummer, group in groups.items():
+        for row in group:
+            problems.extend(row.problems)
+        leerling = _merge(nummer, group, problems)
+        if leerling is not None:
+            leerlingen.append(leerling)
+    return leerlingen, problems
+
+
+def _merge(nummer: str, group: list[SourceRow], problems: list[Problem]) -> Leerling | None:
+    registered = [r for r in group if "achternaam" in r.values or "roepnaam" in r.values]
+    if not registered:
+        for row in group:
+            problems.append(
+                row.problem(
+                    "leerlingnummer",
+                    f"Leerling {nummer} staat in geen enkele aanmeldlijst (geen naam gevonden).",
+                    "Controleer het leerlingnummer, of zet de aanmelding van deze leerling in de "
+                    "intakemap.",
+                )
+            )
+        return None
+    failed_keys = {key for row in group for key in row.failed}
+    merged: dict[str, object] = {}
+    first: dict[str, SourceRow] = {}
+    for row in group:
+        for key, value in row.values.items():
+            if key not in merged:
+                merged[key], first[key] = value, row
+                continue
+            if _same(merged[key], value):
+                continue
+            other = first[key]
+            problems.append(_conflict(nummer, key, row, value, other, merged[key]))
+            problems.append(_conflict(nummer, key, other, merged[key], row, value))
+    anchor = registered[0]
+    for f in FIELDS:
+        if (
+            f.required
+            and f.key != "leerlingnummer"
+            and f.key not in merged
+            and f.key not in failed_keys
+        ):
+            problems.append(
+                anchor.problem(
+                    f.key,
+                    f"{f.noun[0].upper()}{f.noun[1:]} van leerling {nummer} ontbreekt.",
+                    f"Vul {f.noun} in, in kolom '{f.header}'.",
+                )
+            )
+    return _leerling(nummer, merged, [r.place for r in group])
+
+
+def _conflict(
+    nummer: str, key: str, here: SourceRow, value: object, there: SourceRow, other: object
+) -> Problem:
+    """One side of a conflict, naming the other side's place and value."""
+    both = f"hier '{_shown_value(value)}', in {there.place} '{_shown_value(other)}'"
+    if key in _IDENTITY:
+        return here.problem(
+            key,
+            f"Leerlingnummer {nummer} wordt voor twee verschillende kinderen gebruikt: {both}.",
+            "Zoek uit welk kind dit nummer heeft en verbeter het nummer van het andere kind.",
+        )
+    return here.problem(
+        key,
+        f"Twee verschillende waarden voor {FIELDS_BY_KEY[key].noun}: {both}.",
+        "Maak de waarden in beide bestanden gelijk, of maak er één leeg.",
+    )
+
+
+def _leerling(nummer: str, values: dict[str, object], places: list[Place]) -> Leerling:
+    def text(key: str) -> str:
+        value = values.get(key)
+        return value if isinstance(value, str) else ""
+
+    def yes(key: str) -> bool:
+        return values.get(key) is True
+
+    def date(key: str) -> dt.date | None:
+        value = values.get(key)
+        return value if isinstance(value, dt.date) else None
+
+    ouders = [
+        Ouder(
+            naam=text(f"ouder{n}_naam"),
+            email=text(f"ouder{n}_email"),
+            telefoon=text(f"ouder{n}_telefoon"),
+        )
+        for n in (1, 2)
+        if text(f"ouder{n}_naam")
+    ]
+    rt = values.get("rt_momenten")
+    route = values.get("route")
+    return Leerling(
+        leerlingnummer=nummer,
+        achternaam=text("achternaam"),
+        roepnaam=text("roepnaam"),
+        geboortedatum=date("geboortedatum"),
+        tussenvoegsel=text("tussenvoegsel"),
+        geslacht=text("geslacht"),
+        basisschool=text("basisschool"),
+        schooladvies=text("schooladvies"),
+        klas=text("klas"),
+        tutor=text("tutor"),
+        lwoo=yes("lwoo"),
+        pro=yes("pro"),
+        opp_po=yes("opp_po"),
+        dyslexie=yes("dyslexie"),
+        dyscalculie=yes("dyscalculie"),
+        ouders=ouders,
+        aanmelddatum=date("aanmelddatum"),
+        toets_lezen=text("toets_lezen"),
+        toets_taalverzorging=text("toets_taalverzorging"),
+        toets_rekenen=text("toets_rekenen"),
+        ondersteuningsbehoefte=text("ondersteuningsbehoefte"),
+        bevorderende_factoren=text("bevorderende_factoren"),
+        belemmerende_factoren=text("belemmerende_factoren"),
+        sociaal_emotioneel=text("sociaal_emotioneel"),
+        werkhouding=text("werkhouding"),
+        thuissituatie=text("thuissituatie"),
+        hulpverlening=text("hulpverlening"),
+        ondersteuningsniveau=text("ondersteuningsniveau"),
+        rt_momenten=rt if isinstance(rt, int) else None,
+        zorg_gedrag=yes("zorg_gedrag"),
+        tlv_mogelijk=yes("tlv_mogelijk"),
+        risico_vo=yes("risico_vo"),
+        signaaldatum=date("signaaldatum"),
+        route_besluit=route if isinstance(route, Route) else None,
+        places=places,
+    )
+
+
+# --- primary-school reports ---------------------------------------------------------------
+
+_NUMBER_IN_NAME = re.compile(r"(?<!\d)\d{3,}(?!\d)")
+
+
+def _match_rapporten(
+    pdfs: list[Path], known: set[str], problems: list[Problem]
+) -> dict[str, list[Path]]:
+    rapporten: dict[str, list[Path]] = {}
+    for pdf in pdfs:
+        numbers = _NUMBER_IN_NAME.findall(pdf.stem)
+        found = sorted({n for n in numbers if n in known})
+        place = Place(pdf.name, "", 0)
+        if len(found) == 1:
+            rapporten.setdefault(found[0], []).append(pdf)
+            continue
+        if len(found) > 1:
+            problem = (
+                f"De naam van de PDF past bij meer dan één leerling "
+                f"({', '.join(found)}); hij is niet toegevoegd."
+            )
+        elif numbers:
+            problem = (
+                f"Er is geen leerling met nummer {' of '.join(numbers)}; de PDF is niet toegevoegd."
+            )
+        else:
+            problem = "Er staat geen leerlingnummer in de naam van de PDF; hij is niet toegevoegd."
+        problems.append(
+            Problem(
+                place=place,
+                column="",
+                value=pdf.name,
+                problem=problem,
+                fix="Zet precies één leerlingnummer in de bestandsnaam, bijvoorbeeld "
+                "'OKR 123456.pdf'.",
+                blocking=False,
+            )
+        )
+    return rapporten
