@@ -90,7 +90,9 @@ class Place:
 
     def __str__(self) -> str:
         sheet = f", blad '{self.sheet}'" if self.sheet else ""
-        return f"{self.file}{sheet}, rij {self.row}"
+        # Row 0 stands for the whole file (a report PDF, say).
+        row = f", rij {self.row}" if self.row else ""
+        return f"{self.file}{sheet}{row}"
 
 
 @dataclass(frozen=True)
