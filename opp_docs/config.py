@@ -45,7 +45,8 @@ class Config:
     basis_uitloop_rt: int = 2
     # Extra header synonyms per field key, e.g. {"leerlingnummer": ["Lln"]}.
     synoniemen: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    source: str = "(standaardinstellingen)"
+    # Where the settings came from; not part of their value (nor of the rebuild digests).
+    source: str = field(default="(standaardinstellingen)", compare=False, repr=False)
 
     @property
     def leerlingbegeleider(self) -> str:

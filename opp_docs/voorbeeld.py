@@ -14,6 +14,10 @@ from openpyxl import Workbook
 
 from opp_docs.models import SchoolYear
 
+# The demo's fictional staff.
+DEMO_TEAMLEIDER = "dhr. M. Vos"
+DEMO_BEGELEIDER = "mevr. J. de Wit"
+
 REGISTRATION_HEADERS = [
     "Leerlingnummer", "Achternaam", "Tussenvoegsel", "Roepnaam", "Geboortedatum", "Geslacht",
     "Basisschool", "Schooladvies", "Klas", "Tutor", "LWOO", "PrO", "OPP basisschool",
