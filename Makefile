@@ -9,7 +9,7 @@ STAMP := $(VENV)/.geinstalleerd
 SCHOOLJAAR ?=
 SCHOOLJAAR_OPTIE := $(if $(SCHOOLJAAR),--schooljaar $(SCHOOLJAAR),)
 
-.PHONY: help install demo dossiers check test lint bench clean libreoffice
+.PHONY: help install demo dossiers planning check test lint bench clean libreoffice
 
 help: ## Toon deze lijst
 	@echo "opp-docs: van intake-exports naar OPP-documenten en dossiers"
@@ -35,6 +35,9 @@ demo: install ## Draai de hele keten op het verzonnen voorbeeldcohort (uitvoer i
 
 dossiers: install ## Maak documenten en dossiers van de bestanden in intake/ (uitvoer in output/)
 	$(BIN)/opp-docs dossiers --intake intake --output output $(SCHOOLJAAR_OPTIE)
+
+planning: install ## Schrijf alleen de overzichten voor de teamleider (snel; maakt geen documenten)
+	$(BIN)/opp-docs planning --intake intake --output output $(SCHOOLJAAR_OPTIE)
 
 check: install ## Controleer alleen de bestanden in intake/ en schrijf het intakerapport
 	$(BIN)/opp-docs check --intake intake --output output $(SCHOOLJAAR_OPTIE)

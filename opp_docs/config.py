@@ -67,7 +67,49 @@ def load_config(path: Path | None) -> Config:
     return _from_dict(data, name)
 
 
+# Every key the file may hold; a misspelt key must not silently fall back to a default.
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "school": ("naam", "adres", "postcode_plaats", "telefoon", "email", "logo"),
+    "mensen": ("teamleider", "leerlingbegeleiders"),
+    "deadlines": (
+        "bron",
+        "opp",
+        "weken_na_signaal",
+        "dagen_tot_ondertekening",
+        "dagen_informatiebrief_voor_opp",
+        "tussenevaluatie",
+        "eindevaluatie",
+    ),
+    "basisondersteuning": ("max_rt_momenten", "uitloop_rt_momenten"),
+    "kolommen": (),  # keys are intake fields, checked by the intake reader
+}
+
+
+def _check_keys(data: dict[str, Any], name: str) -> None:
+    for section, value in data.items():
+        if section not in KNOWN_KEYS:
+            raise ConfigError(
+                file=name,
+                key=section,
+                problem="is onbekend (tikfout?)",
+                allowed=", ".join(f"[{k}]" for k in KNOWN_KEYS),
+            )
+        if not isinstance(value, dict):
+            raise ConfigError(file=name, key=section, problem="moet een tabel [..] zijn")
+        if section == "kolommen":
+            continue
+        for key in value:
+            if key not in KNOWN_KEYS[section]:
+                raise ConfigError(
+                    file=name,
+                    key=f"{section}.{key}",
+                    problem="is onbekend (tikfout?)",
+                    allowed=", ".join(KNOWN_KEYS[section]),
+                )
+
+
 def _from_dict(data: dict[str, Any], name: str) -> Config:
+    _check_keys(data, name)
     reader = _Reader(data, name)
     defaults = Config()
     logo = reader.text("school.logo", "")

@@ -11,20 +11,20 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opp_docs.intake import read_intake
-from opp_docs.intake_report import write_intake_report
-
+from opp_docs._compiled_template import TemplateCache
 from opp_docs.bundle import Part, build_dossier, contents_pages
 from opp_docs.config import Config
-from opp_docs.convert import convert_files
+from opp_docs.convert import ConverterPool
 from opp_docs.deadlines import compute_deadlines
-from opp_docs.errors import OutputBusyError, TemplateError
-from opp_docs.files import inside, safe_name, sha256_file, write_text_atomic
+from opp_docs.errors import OutputBusyError
+from opp_docs.files import inside, safe_name, sha256_file, write_bytes_atomic, write_text_atomic
+from opp_docs.intake import read_intake
+from opp_docs.intake_report import write_intake_report
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     Deadlines,
@@ -34,11 +34,15 @@ from opp_docs.models import (
     RouteDecision,
     SchoolYear,
 )
-from opp_docs.render import COVER_TEMPLATE, build_context, render_document, template_path
+from opp_docs.overviews import write_overviews
+from opp_docs.render import COVER_TEMPLATE, build_context
 from opp_docs.routing import propose_route
+from opp_docs.sjablonen import check_templates
 
 MANIFEST = "manifest.json"
 STATE = ".opp-docs-state.json"
+# What this run wrote since the state was last saved; a killed run's work is taken over from it.
+JOURNAL = ".opp-docs-journal"
 LOCK = ".opp-docs.lock"
 INTAKE_REPORT = "intake-rapport.xlsx"
 STUDENTS_DIR = "leerlingen"
@@ -46,6 +50,9 @@ STUDENTS_DIR = "leerlingen"
 RENDER_VERSION = "1"
 
 Progress = Callable[[str], None]
+# A progress bar for a stage: called with a label and a total, it gives a context whose value is
+# called with the number of steps done since the last call.
+ProgressBar = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
 
 
 @dataclass
@@ -57,6 +64,8 @@ class RunOptions:
     config: Config
     today: dt.date = field(default_factory=dt.date.today)
     workers: int | None = None
+    # PDF/A-2b through LibreOffice's export filter.
+    pdfa: bool = False
 
 
 @dataclass
@@ -121,7 +130,9 @@ def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config
     )
 
 
-def run_dossiers(options: RunOptions, progress: Progress | None = None) -> RunSummary:
+def run_dossiers(
+    options: RunOptions, progress: Progress | None = None, bar: ProgressBar | None = None
+) -> RunSummary:
     """Run the whole pipeline; see the module docstring."""
     say = progress or (lambda _message: None)
     result = read_intake(options.intake, options.config, options.schooljaar)
@@ -129,11 +140,19 @@ def run_dossiers(options: RunOptions, progress: Progress | None = None) -> RunSu
     year_dir = year_folder(options.output, options.schooljaar)
     year_dir.mkdir(parents=True, exist_ok=True)
     with _locked(year_dir):
-        return _run_locked(options, result, year_dir, say)
+        return _run_locked(options, result, year_dir, say, bar or _no_bar)
+
+
+def _no_bar(_label: str, _total: int) -> AbstractContextManager[Callable[[int], None]]:
+    return nullcontext(lambda _steps: None)
 
 
 def _run_locked(
-    options: RunOptions, result: IntakeResult, year_dir: Path, say: Progress
+    options: RunOptions,
+    result: IntakeResult,
+    year_dir: Path,
+    say: Progress,
+    bar: ProgressBar = _no_bar,
 ) -> RunSummary:
     state = _load_state(year_dir)
     blocked = result.blocked()
@@ -148,43 +167,95 @@ def _run_locked(
         if problem.leerlingnummer:
             problems_by_student.setdefault(problem.leerlingnummer, []).append(str(problem))
 
-    config_digest = _digest(repr(options.config))
-    to_convert: list[tuple[Path, Path]] = []
-    for leerling in result.leerlingen:
-        decision = propose_route(leerling, options.config)
-        deadlines = compute_deadlines(leerling, options.schooljaar, options.config)
-        outcome = StudentOutcome(leerling, decision, deadlines)
-        outcome.problems = problems_by_student.get(leerling.leerlingnummer, [])
-        outcome.blocked = leerling.leerlingnummer in blocked
-        summary.outcomes.append(outcome)
-        kinds = DOCUMENTS_PER_ROUTE[decision.route]
-        if not kinds:
-            continue
-        folder = inside(year_dir, year_dir / STUDENTS_DIR / _student_folder_name(leerling))
-        outcome.folder = folder
-        context = build_context(
-            leerling, decision, deadlines, options.schooljaar, options.config, options.today
-        ).values
-        for kind in kinds:
-            doc = _render_one(
-                kind, folder, leerling, context, options, state, config_digest, outcome.blocked
-            )
-            if doc is None:
-                continue
-            outcome.documents.append(doc)
-            if doc.nieuwe_versie is not None:
-                outcome.problems.append(
-                    f"{doc.docx.name} is door een medewerker bewerkt en niet overschreven; "
-                    f"de nieuwe versie staat ernaast: {doc.nieuwe_versie.name}."
+    templates = TemplateCache(options.templates)
+    # One pool of LibreOffice workers for documents and covers; it converts while we render.
+    with ConverterPool(workers=options.workers, pdfa=options.pdfa) as pool:
+        with bar("Word-documenten", len(result.leerlingen)) as step:
+            for leerling in result.leerlingen:
+                step(1)
+                outcome = _student_documents(
+                    leerling,
+                    leerling.leerlingnummer in blocked,
+                    problems_by_student.get(leerling.leerlingnummer, []),
+                    options,
+                    state,
+                    year_dir,
+                    templates,
+                    pool,
                 )
-            if _needs_pdf(doc, state):
-                to_convert.append((doc.docx, doc.pdf))
-    say(f"{len(to_convert)} document(en) omzetten naar PDF")
-    converted = convert_files(
-        [s for s, _ in to_convert], [t for _, t in to_convert], workers=options.workers
+                summary.outcomes.append(outcome)
+        _save_state(year_dir, state)
+        _collect_pdfs(summary, state, year_dir, options, pool, bar)
+        _save_state(year_dir, state)
+        _build_dossiers(summary, result, options, state, year_dir, templates, pool, bar)
+    _save_state(year_dir, state)
+    write_intake_report(result, year_dir / INTAKE_REPORT)
+    write_manifest(summary, options, year_dir)
+    say("overzichten schrijven")
+    write_overviews(
+        summary,
+        year_dir,
+        schooljaar=options.schooljaar,
+        config=options.config,
+        today=options.today,
     )
-    for source in converted.converted:
-        state.setdefault("pdf", {})[_rel(year_dir, source)] = sha256_file(source)
+    return summary
+
+
+def _student_documents(
+    leerling: Leerling,
+    blocked: bool,
+    problems: list[str],
+    options: RunOptions,
+    state: dict[str, Any],
+    year_dir: Path,
+    templates: TemplateCache,
+    pool: ConverterPool,
+) -> StudentOutcome:
+    """Route, deadlines and Word documents of one student; their PDFs are queued in `pool`."""
+    decision = propose_route(leerling, options.config)
+    deadlines = compute_deadlines(leerling, options.schooljaar, options.config)
+    outcome = StudentOutcome(leerling, decision, deadlines, problems=problems, blocked=blocked)
+    kinds = DOCUMENTS_PER_ROUTE[decision.route]
+    if not kinds:
+        return outcome
+    folder = inside(year_dir, year_dir / STUDENTS_DIR / _student_folder_name(leerling))
+    outcome.folder = folder
+    context = build_context(
+        leerling, decision, deadlines, options.schooljaar, options.config, options.today
+    ).values
+    for kind in kinds:
+        doc = _render_one(kind, folder, leerling, context, options, state, templates, blocked)
+        if doc is None:
+            continue
+        outcome.documents.append(doc)
+        if doc.nieuwe_versie is not None:
+            outcome.problems.append(
+                f"{doc.docx.name} is door een medewerker bewerkt en niet overschreven; "
+                f"de nieuwe versie staat ernaast: {doc.nieuwe_versie.name}."
+            )
+        if _needs_pdf(doc, state, options.pdfa):
+            pool.submit(doc.docx, doc.pdf)
+    return outcome
+
+
+def _collect_pdfs(
+    summary: RunSummary,
+    state: dict[str, Any],
+    year_dir: Path,
+    options: RunOptions,
+    pool: ConverterPool,
+    bar: ProgressBar,
+) -> None:
+    """Wait for the documents' PDFs; count what was made, reused and failed."""
+    with bar("PDF's", pool.pending) as step:
+        for source, error in pool.completed():
+            step(1)
+            if error is None:
+                key = _rel(year_dir, source)
+                state.setdefault("pdf", {})[key] = _pdf_record(source, options.pdfa)
+                _journal(year_dir, "pdf", key, state["pdf"][key])
+    converted = pool.wait()
     summary.failed = len(converted.failed)
     summary.made = len(converted.converted)
     for outcome in summary.outcomes:
@@ -195,13 +266,6 @@ def _run_locked(
                 )
             elif doc.docx not in converted.converted:
                 summary.reused += 1
-    _save_state(year_dir, state)
-    say("dossiers samenstellen")
-    _build_dossiers(summary, result, options, state, year_dir)
-    _save_state(year_dir, state)
-    write_intake_report(result, year_dir / INTAKE_REPORT)
-    write_manifest(summary, options, year_dir)
-    return summary
 
 
 def _student_folder_name(leerling: Leerling) -> str:
@@ -220,7 +284,7 @@ def _render_one(
     context: dict[str, Any],
     options: RunOptions,
     state: dict[str, Any],
-    config_digest: str,
+    templates: TemplateCache,
     blocked: bool,
 ) -> DocumentOutcome | None:
     year_dir = folder.parent.parent
@@ -228,12 +292,11 @@ def _render_one(
     pdf = docx.with_suffix(".pdf")
     key = _rel(year_dir, docx)
     record: dict[str, str] = state.setdefault("docx", {}).get(key, {})
-    template = template_path(options.templates, kind.value)
     inputs = _digest(
         RENDER_VERSION
         + json.dumps(context, sort_keys=True, ensure_ascii=False)
-        + sha256_file(template)
-        + config_digest
+        + templates.digest(kind.value)
+        + _digest(repr(options.config))
     )
     existing = sha256_file(docx) if docx.exists() else None
     written = record.get("sha256")
@@ -250,22 +313,32 @@ def _render_one(
         if record.get("inputs") == inputs:
             return DocumentOutcome(kind, docx, pdf, written or "", bewerkt=True)
         nieuw = folder / _document_name(kind, leerling, ".docx", " (nieuwe versie)")
-        render_document(template, context, nieuw)
+        write_bytes_atomic(nieuw, templates.render(kind.value, context))
         record.update({"inputs": inputs})
         state["docx"][key] = record
         return DocumentOutcome(kind, docx, pdf, written or "", bewerkt=True, nieuwe_versie=nieuw)
-    render_document(template, context, docx)
-    sha = sha256_file(docx)
+    data = templates.render(kind.value, context)
+    sha = hashlib.sha256(data).hexdigest()
     state["docx"][key] = {"inputs": inputs, "sha256": sha}
+    # Journalled before the file is replaced, so that a run killed in between cannot make our
+    # own file look like a staff edit (see _replay_journal).
+    _journal(year_dir, "docx", key, state["docx"][key])
+    write_bytes_atomic(docx, data)
     return DocumentOutcome(kind, docx, pdf, sha, bewerkt=False)
 
 
-def _needs_pdf(doc: DocumentOutcome, state: dict[str, Any]) -> bool:
+def _needs_pdf(doc: DocumentOutcome, state: dict[str, Any], pdfa: bool) -> bool:
     if not doc.docx.exists():
         return False
     year_dir = doc.docx.parent.parent.parent
     made_from = state.get("pdf", {}).get(_rel(year_dir, doc.docx))
-    return not doc.pdf.exists() or made_from != sha256_file(doc.docx)
+    return not doc.pdf.exists() or made_from != _pdf_record(doc.docx, pdfa)
+
+
+def _pdf_record(docx: Path, pdfa: bool) -> str:
+    """What a PDF was made from: its Word file's hash, and whether it is PDF/A."""
+    sha = sha256_file(docx)
+    return f"{sha}:pdfa" if pdfa else sha
 
 
 def _build_dossiers(
@@ -274,62 +347,66 @@ def _build_dossiers(
     options: RunOptions,
     state: dict[str, Any],
     year_dir: Path,
+    templates: TemplateCache,
+    pool: ConverterPool,
+    bar: ProgressBar,
 ) -> None:
-    covers: list[tuple[StudentOutcome, list[Part], Path]] = []
-    cover_template = template_path(options.templates, COVER_TEMPLATE)
-    for outcome in summary.outcomes:
-        if outcome.folder is None or not outcome.documents:
-            continue
-        parts = [Part(d.kind.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
-        for report in result.rapporten.get(outcome.leerling.leerlingnummer, []):
-            parts.append(Part(f"Onderwijskundig rapport ({report.name})", report))
-        dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
-        key = _rel(year_dir, dossier)
-        inputs = _digest(
-            "".join(p.titel + sha256_file(p.pdf) for p in parts) + sha256_file(cover_template)
-        )
-        if dossier.exists() and state.get("dossier", {}).get(key) == inputs:
+    students = [o for o in summary.outcomes if o.folder is not None and o.documents]
+    covers: dict[Path, tuple[StudentOutcome, list[Part], Path, str]] = {}
+    with bar("dossiers", len(students)) as step:
+        for outcome in students:
+            assert outcome.folder is not None
+            parts = [Part(d.kind.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
+            for report in result.rapporten.get(outcome.leerling.leerlingnummer, []):
+                parts.append(Part(f"Onderwijskundig rapport ({report.name})", report))
+            dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
+            inputs = _digest(
+                "".join(p.titel + sha256_file(p.pdf) for p in parts)
+                + templates.digest(COVER_TEMPLATE)
+            )
+            if dossier.exists() and state.get("dossier", {}).get(_rel(year_dir, dossier)) == inputs:
+                outcome.dossier = dossier
+                step(1)
+                continue
+            context = build_context(
+                outcome.leerling,
+                outcome.decision,
+                outcome.deadlines,
+                options.schooljaar,
+                options.config,
+                options.today,
+            ).values
+            context["inhoud"] = contents_pages(parts)
+            cover_docx = outcome.folder / ".voorblad.docx"
+            write_bytes_atomic(cover_docx, templates.render(COVER_TEMPLATE, context))
+            pool.submit(cover_docx, cover_docx.with_suffix(".pdf"))
+            covers[cover_docx] = (outcome, parts, dossier, inputs)
+        # Each dossier is bundled as soon as its cover is there, while LibreOffice does the next.
+        for cover_docx, error in pool.completed():
+            step(1)
+            outcome, parts, dossier, inputs = covers[cover_docx]
+            cover_pdf = cover_docx.with_suffix(".pdf")
+            key = _rel(year_dir, dossier)
+            if error is not None:
+                outcome.problems.append("Het voorblad van het dossier kon niet worden gemaakt.")
+                state.get("dossier", {}).pop(key, None)
+                cover_docx.unlink(missing_ok=True)
+                continue
+            skipped = build_dossier(
+                cover_pdf,
+                parts,
+                dossier,
+                title=f"Dossier {outcome.decision.route.label} {outcome.leerling.naam}",
+                school=options.config.school_naam,
+                leerlingnummer=outcome.leerling.leerlingnummer,
+            )
+            for titel in skipped:
+                outcome.problems.append(f"{titel} kon niet aan het dossier worden toegevoegd.")
+            state.setdefault("dossier", {})[key] = inputs
+            _journal(year_dir, "dossier", key, inputs)
+            cover_docx.unlink(missing_ok=True)
+            cover_pdf.unlink(missing_ok=True)
             outcome.dossier = dossier
-            continue
-        context = build_context(
-            outcome.leerling,
-            outcome.decision,
-            outcome.deadlines,
-            options.schooljaar,
-            options.config,
-            options.today,
-        ).values
-        context["inhoud"] = contents_pages(parts)
-        cover_docx = outcome.folder / ".voorblad.docx"
-        render_document(cover_template, context, cover_docx)
-        covers.append((outcome, parts, cover_docx))
-        state.setdefault("dossier", {})[key] = inputs
-    converted = convert_files(
-        [c for _, _, c in covers],
-        [c.with_suffix(".pdf") for _, _, c in covers],
-        workers=options.workers,
-    )
-    for outcome, parts, cover_docx in covers:
-        cover_pdf = cover_docx.with_suffix(".pdf")
-        assert outcome.folder is not None
-        dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
-        if cover_docx not in converted.converted:
-            outcome.problems.append("Het voorblad van het dossier kon niet worden gemaakt.")
-            state["dossier"].pop(_rel(year_dir, dossier), None)
-            continue
-        skipped = build_dossier(
-            cover_pdf,
-            parts,
-            dossier,
-            title=f"Dossier {outcome.decision.route.label} {outcome.leerling.naam}",
-            school=options.config.school_naam,
-            leerlingnummer=outcome.leerling.leerlingnummer,
-        )
-        for titel in skipped:
-            outcome.problems.append(f"{titel} kon niet aan het dossier worden toegevoegd.")
-        cover_docx.unlink(missing_ok=True)
-        cover_pdf.unlink(missing_ok=True)
-        outcome.dossier = dossier
     summary.dossiers = sum(1 for o in summary.outcomes if o.dossier is not None)
 
 
@@ -369,14 +446,8 @@ def write_manifest(summary: RunSummary, options: RunOptions, year_dir: Path) -> 
 
 
 def _check_templates(templates: Path) -> None:
-    needed = {k.value for kinds in DOCUMENTS_PER_ROUTE.values() for k in kinds} | {COVER_TEMPLATE}
-    for name in sorted(needed):
-        if not template_path(templates, name).is_file():
-            raise TemplateError(
-                template=f"{name}.docx",
-                problem=f"ontbreekt in {templates}. "
-                "Zet het sjabloon terug (git checkout templates).",
-            )
+    # The same check as 'opp-docs templates check', with the same message.
+    check_templates(templates)
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -391,12 +462,40 @@ def _load_state(year_dir: Path) -> dict[str, Any]:
     try:
         data = json.loads((year_dir / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = {}
+    state = data if isinstance(data, dict) else {}
+    _replay_journal(year_dir, state)
+    return state
 
 
 def _save_state(year_dir: Path, state: dict[str, Any]) -> None:
     write_text_atomic(year_dir / STATE, json.dumps(state, indent=1, sort_keys=True))
+    (year_dir / JOURNAL).unlink(missing_ok=True)
+
+
+def _journal(year_dir: Path, section: str, key: str, value: Any) -> None:
+    """Note one write in the journal at once; the state is saved only between stages."""
+    with (year_dir / JOURNAL).open("a", encoding="utf-8") as journal:
+        journal.write(json.dumps([section, key, value], ensure_ascii=False) + "\n")
+
+
+def _replay_journal(year_dir: Path, state: dict[str, Any]) -> None:
+    """Take over what a killed run wrote after it last saved the state. A Word file is noted
+    just before it is replaced, so its note counts only when the file on disk matches it."""
+    try:
+        lines = (year_dir / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return
+    for line in lines:
+        try:
+            section, key, value = json.loads(line)
+        except (ValueError, TypeError):
+            continue  # the last line of a killed run may be cut off
+        if section == "docx":
+            path = year_dir / key
+            if not path.is_file() or sha256_file(path) != value.get("sha256"):
+                continue
+        state.setdefault(section, {})[key] = value
 
 
 @contextmanager

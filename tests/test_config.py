@@ -71,6 +71,9 @@ leerlingnummer = ["Lln"]
         ('[mensen]\nleerlingbegeleiders = "Jan"', "mensen.leerlingbegeleiders", "lijst"),
         ('[kolommen]\nleerlingnummer = "Lln"', "kolommen.leerlingnummer", "lijst"),
         ("[school\nnaam = 'x'", "(bestand)", "TOML"),
+        ('[deadline]\nbron = "1-10"', "deadline", "[deadlines]"),
+        ('[deadlines]\nbron_dattum = "1-10"', "deadlines.bron_dattum", "dagen_tot_ondertekening"),
+        ('school = "Revius"', "school", "tabel"),
     ],
 )  # fmt: skip
 def test_invalid_values_name_the_key(tmp_path: Path, text: str, key: str, hint: str) -> None:

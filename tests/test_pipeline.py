@@ -239,3 +239,23 @@ def test_rerun_converts_nothing_and_keeps_staff_edits(tmp_path: Path, demo: Path
     assert opp_after["sha256"] == opp["sha256"]
     assert "oefenen met plannen" in pdf_text(year / after["dossier"])
     assert tree_digest(out / "intake") == intake_before
+
+
+def test_overviews_are_written(demo: Path, manifest: dict[str, Any]) -> None:
+    from icalendar import Calendar
+    from openpyxl import load_workbook
+
+    year = demo / YEAR
+    sheet = load_workbook(year / "overzicht.xlsx").active
+    assert sheet is not None
+    numbers = {str(row[0]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+    assert numbers == {s["leerlingnummer"] for s in manifest["leerlingen"]}
+    bron = load_workbook(year / "bron-aanmelding.xlsx").active
+    assert bron is not None
+    with_plan = {s["leerlingnummer"] for s in manifest["leerlingen"] if s["dossier"]}
+    assert {str(r[0]) for r in bron.iter_rows(min_row=2, values_only=True) if r[0]} == with_plan
+    calendar = Calendar.from_ical((year / "planning.ics").read_bytes())
+    assert len(list(calendar.walk("VEVENT"))) == 6 * len(with_plan)
+    teachers = pdf_text(year / "docentenoverzicht.pdf")
+    assert "Sem Jansen" in teachers
+    assert "Emma Mulder" not in teachers  # route volgen: no plan

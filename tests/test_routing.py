@@ -63,6 +63,15 @@ def test_limits_come_from_the_configuration() -> None:
     assert propose_route(leerling(rt_momenten=6), Config()).route is Route.BASISONDERSTEUNING
 
 
+def test_route_moves_when_a_higher_level_arrives() -> None:
+    student = leerling(opp_po=True)
+    assert propose_route(student, Config()).route is Route.VOLGEN
+    student.ondersteuningsniveau = "licht"
+    assert propose_route(student, Config()).route is Route.OPP_LIGHT
+    student.ondersteuningsniveau = "zwaar"
+    assert propose_route(student, Config()).route is Route.OPP
+
+
 def test_route_moves_when_a_decision_arrives() -> None:
     student = leerling(opp_po=True)
     assert propose_route(student, Config()).route is Route.VOLGEN
