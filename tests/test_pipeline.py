@@ -219,7 +219,8 @@ def test_rerun_converts_nothing_and_keeps_staff_edits(tmp_path: Path, demo: Path
     # The real command on the demo's intake with the demo's settings: only the edit is new.
     settings = tmp_path / "opp-docs.toml"
     settings.write_text(
-        f'[mensen]\nteamleider = "{DEMO_TEAMLEIDER}"\nleerlingbegeleiders = ["{DEMO_BEGELEIDER}"]\n',
+        f'[mensen]\nteamleider = "{DEMO_TEAMLEIDER}"\n'
+        f'leerlingbegeleiders = ["{DEMO_BEGELEIDER}"]\n',
         encoding="utf-8",
     )
     result = run(

@@ -9,6 +9,10 @@ Word afterwards; this script is only the reproducible starting point. Rules the 
 - Everything a person must still write is a prompt: text in square brackets in the character
   style "Invulinstructie" (grey, italic), so an unfinished document is recognisable.
 - Table-row loops use {%tr %}, paragraph blocks {%p %}; each such tag has its own row/paragraph.
+- A value that may be empty gets a prompt or an {% if %} around the words that belong to it, so
+  no sentence is left with loose words ("via  of .").
+
+After a change: `opp-docs templates check`, then render a demo and look at every page.
 """
 
 from __future__ import annotations
@@ -250,9 +254,17 @@ def setup_header_footer(doc: DocumentObject) -> None:
     name.font.size = Pt(12)
     name.font.color.rgb = BLUE
     p2 = header.add_paragraph(style="Header")
-    address = p2.add_run("{{ school.adres }}  ·  {{ school.postcode_plaats }}")
-    address.font.size = Pt(8.5)
-    address.font.color.rgb = GREY
+    # The separator only between two filled parts: a school may leave either empty.
+    for text in (
+        "{{ school.adres }}",
+        "{% if school.adres and school.postcode_plaats %}",
+        "  ·  ",
+        "{% endif %}",
+        "{{ school.postcode_plaats }}",
+    ):
+        address = p2.add_run(text)
+        address.font.size = Pt(8.5)
+        address.font.color.rgb = GREY
     _paragraph_border(p2, "bottom", BORDER)
 
     footer = section.footer
@@ -505,6 +517,7 @@ def spacer(doc: DocumentObject, points: float = 4) -> None:
 
 ROEPNAAM = "{{ leerling.roepnaam }}"
 LB = value_or_prompt("leerlingbegeleider", "[naam leerlingbegeleider]")
+SCHOOLADVIES = value_or_prompt("leerling.schooladvies", "[schooladvies]")
 TUTOR = value_or_prompt("leerling.tutor", "[naam tutor]")
 TEAMLEIDER = value_or_prompt("teamleider", "[naam teamleider]")
 
@@ -529,7 +542,13 @@ def personalia(doc: DocumentObject, *, light: bool) -> None:
         t,
         [
             Bold("Geboortedatum"),
-            ["{{ leerling.geboortedatum }}", " ({{ leerling.leeftijd }} jaar)"],
+            [
+                "{% if leerling.geboortedatum %}",
+                "{{ leerling.geboortedatum }} ({{ leerling.leeftijd }} jaar)",
+                "{% else %}",
+                Prompt("[geboortedatum]"),
+                "{% endif %}",
+            ],
             Bold("Klas"),
             value_or_prompt("leerling.klas", "[klas]"),
         ],
@@ -539,9 +558,9 @@ def personalia(doc: DocumentObject, *, light: bool) -> None:
         t,
         [
             Bold("Basisschool"),
-            "{{ leerling.basisschool }}",
+            value_or_prompt("leerling.basisschool", "[basisschool]"),
             Bold("Schooladvies"),
-            "{{ leerling.schooladvies }}",
+            SCHOOLADVIES,
         ],
     )
     if light:
@@ -668,7 +687,11 @@ def basisschool(doc: DocumentObject, *, light: bool) -> None:
     heading(doc, "Informatie van de basisschool")
     para(
         doc,
-        Small("Uit het onderwijskundig rapport (OKR) van {{ leerling.basisschool }} en de intake."),
+        Small("Uit het onderwijskundig rapport (OKR)"),
+        "{% if leerling.basisschool %}",
+        Small(" van {{ leerling.basisschool }}"),
+        "{% endif %}",
+        Small(" en de intake."),
         after=3,
     )
     t = make_table(doc, [4.4, 12.6])
@@ -736,12 +759,12 @@ def factoren(doc: DocumentObject) -> None:
 
 
 def uitstroom(doc: DocumentObject) -> None:
-    heading(doc, "Uitstroomperspectief")
+    heading(doc, "Uitstroomperspectief en onderbouwing")
     t = make_table(doc, [4.4, 12.6])
     label_rows(
         t,
         [
-            ("Schooladvies basisschool", "{{ leerling.schooladvies }}"),
+            ("Schooladvies basisschool", SCHOOLADVIES),
             (
                 "Uitstroomperspectief",
                 Prompt(
@@ -866,7 +889,7 @@ def handelingsdeel(doc: DocumentObject, goals: int) -> None:
 
 
 def evaluatie(doc: DocumentObject) -> None:
-    heading(doc, "Evaluatie")
+    heading(doc, "Evaluatiemomenten")
     para(
         doc,
         "Het plan wordt geëvalueerd met de ouder(s)/verzorger(s), ",
@@ -877,6 +900,10 @@ def evaluatie(doc: DocumentObject) -> None:
         keep_next=True,
     )
     t = make_table(doc, [4.4, 12.6])
+    # A plan made during the year: its deadlines count from the signal.
+    tag_row(t, "{%tr if leerling.signaaldatum %}")
+    add_row(t, ["Signaal", "{{ leerling.signaaldatum }}"], label=True)
+    tag_row(t, "{%tr endif %}")
     label_rows(
         t,
         [
@@ -996,8 +1023,9 @@ def make_informatiebrief() -> DocumentObject:
         doc,
         "Graag informeren wij u over de begeleiding van ",
         ROEPNAAM,
-        " op ",
-        "{{ school.naam }}",
+        "{% if school.naam %}",
+        " op {{ school.naam }}",
+        "{% endif %}",
         ". Alle leerlingen krijgen bij ons basisondersteuning: begeleiding "
         "door de tutor en, waar nodig, kortdurende extra hulp. Wij zien dat ",
         ROEPNAAM,
@@ -1062,10 +1090,15 @@ def make_informatiebrief() -> DocumentObject:
         doc,
         "Heeft u vragen, of wilt u alvast iets met ons delen? Neem dan gerust contact op met ",
         *LB,
+        # Phone and e-mail are optional settings: "via A of B", "via A", "via B" or nothing.
+        "{% if school.telefoon or school.email %}",
         " via ",
         "{{ school.telefoon }}",
+        "{% if school.telefoon and school.email %}",
         " of ",
+        "{% endif %}",
         "{{ school.email }}",
+        "{% endif %}",
         ".",
     )
     para(doc, "Met vriendelijke groet,", before=6, after=30, keep_next=True)
@@ -1080,18 +1113,19 @@ def signature_block(
 ) -> None:
     t = make_table(doc, [3.0, 5.9, 3.0, 5.1])
     add_row(t, [[Bold(who), "  –  ", *role]], merge=[(0, 3)], fill=HEAD_FILL)
-    add_row(t, [Bold("Naam"), list(name), Bold("Datum"), ""], height=0.8)
-    add_row(t, [Bold("Plaats"), "", Bold("Handtekening"), ""], height=1.6)
+    # Sized so that two parents, the student, tutor and counsellor fit on one page.
+    add_row(t, [Bold("Naam"), list(name), Bold("Datum"), ""], height=0.7)
+    add_row(t, [Bold("Plaats"), "", Bold("Handtekening"), ""], height=1.35)
     # Underscores, not a tab leader: LibreOffice draws no leader for a trailing tab in a cell.
     add_row(
         t,
         [[f"{CHECKBOX} akkoord     {CHECKBOX} niet akkoord, omdat: ", "_" * 55]],
         merge=[(0, 3)],
-        height=0.8,
+        height=0.7,
     )
     _shade_label_columns(t, (0, 2))
     keep_together(t)
-    spacer(doc, 10)
+    spacer(doc, 7)
 
 
 def make_ondertekeningsblad() -> DocumentObject:
@@ -1132,7 +1166,9 @@ def make_ondertekeningsblad() -> DocumentObject:
         doc, "Ouder/verzorger", ["instemming met het handelingsdeel"], ["{{ ouder.naam }}"]
     )
     tag(doc, "{%p else %}")
-    signature_block(doc, "Ouder/verzorger", ["instemming met het handelingsdeel"], [""])
+    # No parent in the intake: room for two, filled in by hand.
+    for _ in range(2):
+        signature_block(doc, "Ouder/verzorger", ["instemming met het handelingsdeel"], [""])
     tag(doc, "{%p endfor %}")
     signature_block(
         doc,
@@ -1255,8 +1291,8 @@ def make_voorblad() -> DocumentObject:
         ],
     )
     heading(doc, "Inhoud").paragraph_format.space_before = Pt(30)
-    tag(doc, "{%p for d in inhoud %}")
-    p = para(doc, "{{ d.titel }}", "\t", "{{ d.pagina }}", after=4)
+    tag(doc, "{%p for deel in inhoud %}")
+    p = para(doc, "{{ deel.titel }}", "\t", "{{ deel.pagina }}", after=4)
     p.paragraph_format.tab_stops.add_tab_stop(
         Cm(TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
     )
