@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from opp_docs.files import atomic_path
@@ -41,8 +41,12 @@ def build_dossier(
     title: str,
     school: str,
     leerlingnummer: str,
+    password: str | None = None,
 ) -> list[str]:
-    """Write the dossier atomically; returns the titles of parts that could not be read."""
+    """Write the dossier atomically; returns the titles of parts that could not be read.
+
+    With a `password` the dossier is encrypted with AES-256, metadata included, for schools
+    that send dossiers by mail."""
     writer = PdfWriter()
     skipped: list[str] = []
     writer.append(str(cover), outline_item="Voorblad")
@@ -63,6 +67,20 @@ def build_dossier(
         }
     )
     writer.page_mode = "/UseOutlines"
+    if password:
+        writer.encrypt(password, algorithm="AES-256")
     with atomic_path(target) as tmp, tmp.open("wb") as f:
         writer.write(f)
     return skipped
+
+
+def opens_with(pdf: Path, password: str | None) -> bool:
+    """Whether `pdf` is encrypted with exactly this password, or not at all when it is None;
+    so a rerun knows to rebuild a dossier after the password changed, without storing it."""
+    try:
+        reader = PdfReader(pdf)
+        if not reader.is_encrypted:
+            return password is None
+        return password is not None and reader.decrypt(password) != PasswordType.NOT_DECRYPTED
+    except (PyPdfError, OSError, ValueError):
+        return False

@@ -17,10 +17,12 @@ import posixpath
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -61,7 +63,36 @@ CONVERT_TIMEOUT = 60
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 2
 
+# Limits against hostile or broken input. A cohort's export is well under 1 MB; these bounds
+# leave room for a whole school's lists while a damaged or hostile file is refused within a
+# second, before it can fill the memory or keep the run busy.
+# Larger than this is no student list or primary-school report.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# What a workbook unpacks to: sheets are streamed, but the rows kept grow with it.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Sheet XML packs 5 to 20 times smaller; a part that unpacks a hundred times bigger than it is
+# stored is a zip bomb. Parts under a megabyte are exempt: small XML packs well too.
+MAX_COMPRESSION_RATIO = 100
+RATIO_EXEMPT_BYTES = 1024 * 1024
+# The zip's table of contents, read whole before anything else: a workbook's is a few KB, and
+# reading one of millions of entries takes minutes.
+MAX_DIRECTORY_BYTES = 1024 * 1024
+# Parts read whole rather than streamed (workbook, relationships): a few KB in a real workbook.
+MAX_PART_BYTES = 10 * 1024 * 1024
+# Rows of a sheet or lines of a CSV, and cells (rows × columns) kept per file.
+MAX_ROWS = 100_000
+MAX_CELLS = 2_000_000
+# Excel holds at most 32,767 characters in a cell; a megabyte is no intake value but a
+# quote that was never closed, or worse.
+MAX_FIELD_CHARS = 1_000_000
+# Excel's last column, XFD: a reference beyond it comes from a damaged file.
+EXCEL_COLUMNS = 16_384
+
 _RESAVE_XLSX = "Open het in Excel en sla het opnieuw op als .xlsx (Excel-werkmap)."
+_TRIM_SHEET = (
+    "Verwijder wat er onder en naast de lijst staat (lege of overbodige rijen en kolommen) en "
+    "sla het bestand opnieuw op; of exporteer alleen de leerlingen van dit schooljaar."
+)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -247,6 +278,12 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
             "Zet alleen .xlsx-, .xls-, .ods-, .csv- en .pdf-bestanden in de intakemap; sla dit "
             "bestand op als .xlsx of haal het uit de map.",
         )
+    _check_size(
+        path,
+        "Een export uit de leerlingadministratie is meestal kleiner dan 1 MB. Controleer of dit "
+        "het goede bestand is; exporteer anders alleen de leerlingen van dit schooljaar, of "
+        "verdeel de lijst over meer bestanden.",
+    )
     try:
         with path.open("rb") as f:
             head = f.read(8)
@@ -259,6 +296,7 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
         raise _Unreadable("het bestand is leeg.", "Exporteer het bestand opnieuw.")
     if head.startswith(_ZIP_MAGIC):
         if suffix == ".ods":
+            _check_archive(path)  # before LibreOffice unpacks it
             return _load_xlsx(converter.to_xlsx(path), path.name, notes)
         if suffix not in SPREADSHEET_SUFFIXES:
             notes.append(f"{path.name} is eigenlijk een Excel-werkmap (.xlsx) en is zo gelezen.")
@@ -279,6 +317,103 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
     raise _Unreadable("het bestand is beschadigd: het is geen Excel-werkmap.", _RESAVE_XLSX)
 
 
+def _number(n: int) -> str:
+    """A count as Dutch text writes it: 100.000."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def _check_size(path: Path, fix: str) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise _Unreadable(
+            f"het bestand kan niet worden geopend ({e.strerror}).",
+            "Sluit het bestand in andere programma's en probeer opnieuw.",
+        ) from e
+    if size > MAX_FILE_BYTES:
+        raise _Unreadable(
+            f"het bestand is {_megabytes(size)}, groter dan de grens van "
+            f"{_megabytes(MAX_FILE_BYTES)} voor een intakebestand.",
+            fix,
+        )
+
+
+_EOCD = struct.Struct("<4s4H2LH")
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+_UNPACK_FIX = (
+    "Exporteer het bestand opnieuw uit de leerlingadministratie, of open het in Excel, "
+    "verwijder overbodige bladen en afbeeldingen en sla het opnieuw op als .xlsx."
+)
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a zip bomb from its table of contents alone: nothing is unpacked here."""
+    if _directory_size(path) > MAX_DIRECTORY_BYTES:
+        raise _Unreadable(
+            "het bestand bestaat uit veel te veel onderdelen voor een werkmap; het is "
+            "beschadigd of gemaakt om programma's te laten vastlopen.",
+            _UNPACK_FIX,
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise _Unreadable(
+            f"het bestand is beschadigd of geen geldige werkmap ({type(e).__name__}).",
+            _RESAVE_XLSX,
+        ) from e
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _Unreadable(
+            f"het bestand pakt uit tot {_megabytes(unpacked)}, meer dan de grens van "
+            f"{_megabytes(MAX_UNPACKED_BYTES)}; het is beschadigd of gemaakt om programma's te "
+            "laten vastlopen.",
+            _UNPACK_FIX,
+        )
+    for m in members:
+        if m.file_size > RATIO_EXEMPT_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(
+            m.compress_size, 1
+        ):
+            raise _Unreadable(
+                f"een onderdeel van het bestand pakt uit tot "
+                f"{m.file_size // max(m.compress_size, 1)} keer zijn eigen grootte "
+                f"({_megabytes(m.file_size)}); zo ziet een bestand eruit dat is gemaakt om "
+                "programma's te laten vastlopen.",
+                _UNPACK_FIX,
+            )
+
+
+def _directory_size(path: Path) -> int:
+    """The size of a zip's central directory, from its end record (0 when there is none: the
+    zip reader then finds the damage)."""
+    with path.open("rb") as f:
+        f.seek(0, os.SEEK_END)
+        end = f.tell()
+        start = max(0, end - _EOCD.size - 0xFFFF)
+        f.seek(start)
+        tail = f.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < _EOCD.size:
+            return 0
+        size = int(_EOCD.unpack_from(tail, at)[5])
+        locator = at - _ZIP64_LOCATOR.size
+        if locator >= 0 and tail[locator : locator + 4] == b"PK\x06\x07":
+            # ZIP64: the real size is in a second end record the locator points to.
+            offset = int(_ZIP64_LOCATOR.unpack_from(tail, locator)[2])
+            if offset > end - _ZIP64_EOCD.size:
+                return 0
+            f.seek(offset)
+            record = f.read(_ZIP64_EOCD.size)
+            if record[:4] == b"PK\x06\x06":
+                size = max(size, int(_ZIP64_EOCD.unpack(record)[8]))
+        return size
+
+
 def _is_encrypted_ooxml(path: Path) -> bool:
     # A password-protected .xlsx is an OLE container with an 'EncryptedPackage' stream.
     try:
@@ -289,6 +424,7 @@ def _is_encrypted_ooxml(path: Path) -> bool:
 
 
 def _load_xlsx(path: Path, name: str, notes: list[str]) -> list[Table]:
+    _check_archive(path)
     try:
         return _xlsx_tables(path, name, notes)
     except _Unreadable:
@@ -317,11 +453,43 @@ def _attr(element: ET.Element, name: str) -> str | None:
     return None
 
 
-def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+def _has_part(archive: zipfile.ZipFile, name: str) -> bool:
     try:
-        return archive.read(name)
+        archive.getinfo(name)
+    except KeyError:
+        return False
+    return True
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    """A small part read whole; the big ones (sheets, strings, styles) are streamed."""
+    try:
+        info = archive.getinfo(name)
     except KeyError:
         return None
+    if info.file_size > MAX_PART_BYTES:
+        raise _Unreadable(
+            f"het bestand is beschadigd: onderdeel {name} is {_megabytes(info.file_size)}, "
+            "waar een werkmap een paar KB heeft.",
+            _RESAVE_XLSX,
+        )
+    return archive.read(info)
+
+
+def _stream(archive: zipfile.ZipFile, name: str, depth: int) -> Iterator[tuple[str, ET.Element]]:
+    """(event, element) of a part, start and end, parsed as it is unpacked. An element `depth`
+    levels below the root leaves the tree once its end is handled, so however big the part,
+    the tree stays small."""
+    with archive.open(name) as source:
+        path: list[ET.Element] = []
+        for event, element in ET.iterparse(source, events=("start", "end")):
+            yield event, element
+            if event == "start":
+                path.append(element)
+                continue
+            path.pop()
+            if len(path) == depth:
+                path[-1].remove(element)
 
 
 def _relationships(archive: zipfile.ZipFile, rels: str, base: str) -> dict[str, tuple[str, str]]:
@@ -391,11 +559,12 @@ def _resolve(base: str, target: str) -> str:
 
 
 def _shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
-    data = _part(archive, name) if name else None
-    if data is None:
+    if not name or not _has_part(archive, name):
         return []
     strings: list[str] = []
-    for item in ET.fromstring(data):
+    for event, item in _stream(archive, name, depth=1):
+        if event != "end" or _local(item.tag) != "si":
+            continue
         # Text runs (<t>, <r><t>) count; phonetic hints (<rPh>) do not.
         parts = [
             t.text or ""
@@ -404,45 +573,130 @@ def _shared_strings(archive: zipfile.ZipFile, name: str) -> list[str]:
             for t in ([child] if _local(child.tag) == "t" else child)
             if _local(t.tag) == "t"
         ]
-        strings.append("".join(parts))
+        strings.append(_field("".join(parts)))
+        if len(strings) > MAX_CELLS:
+            raise _Unreadable(
+                f"het bestand heeft meer dan {_number(MAX_CELLS)} verschillende teksten.",
+                _TRIM_SHEET,
+            )
     return strings
 
 
+def _field(text: str) -> str:
+    if len(text) > MAX_FIELD_CHARS:
+        raise _Unreadable(
+            f"een cel bevat {_number(len(text))} tekens, meer dan de grens van "
+            f"{_number(MAX_FIELD_CHARS)} (Excel zelf houdt er 32.767 in een cel).",
+            "Zoek de cel met de lange tekst, kort die in en sla het bestand opnieuw op; of "
+            "exporteer het opnieuw uit de leerlingadministratie.",
+        )
+    return text
+
+
 def _cell_formats(archive: zipfile.ZipFile, name: str) -> list[str]:
-    data = _part(archive, name) if name else None
-    if data is None:
+    if not name or not _has_part(archive, name):
         return []
-    styles = ET.fromstring(data)
     custom: dict[int, str] = {}
     formats: list[str] = []
-    for element in styles:
-        if _local(element.tag) == "numFmts":
-            for fmt in element:
-                custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
-        elif _local(element.tag) == "cellXfs":
-            for xf in element:
-                ident = int(xf.get("numFmtId", "0"))
-                formats.append(custom.get(ident) or BUILTIN_FORMATS.get(ident, "General"))
+    section = ""
+    for event, element in _stream(archive, name, depth=2):
+        tag = _local(element.tag)
+        if tag in ("numFmts", "cellXfs", "cellStyleXfs", "dxfs"):
+            section = tag if event == "start" else ""
+        elif event == "end" and section == "numFmts" and tag == "numFmt":
+            custom[int(element.get("numFmtId", "0"))] = element.get("formatCode", "")
+        elif event == "end" and section == "cellXfs" and tag == "xf":
+            ident = int(element.get("numFmtId", "0"))
+            formats.append(custom.get(ident) or BUILTIN_FORMATS.get(ident, "General"))
     return formats
+
+
+_REFERENCE = re.compile(r"([A-Za-z]+)(\d*)")
 
 
 def _column_index(reference: str) -> int:
     """0-based column of a cell reference like 'AB12'."""
+    match = _REFERENCE.match(reference)
+    letters = match.group(1).upper() if match else ""
     index = 0
-    for ch in reference:
-        if not ch.isalpha():
-            break
-        index = index * 26 + (ord(ch.upper()) - 64)
+    for ch in letters[:4]:  # XFD has three letters; four are too many already
+        index = index * 26 + (ord(ch) - 64)
+    if not 1 <= index <= EXCEL_COLUMNS:
+        raise _outside_columns()
     return index - 1
 
 
+def _outside_columns() -> _Unreadable:
+    return _Unreadable(
+        "het bestand is beschadigd: er staat een cel buiten de kolommen A tot en met XFD die "
+        "Excel kent.",
+        _RESAVE_XLSX,
+    )
+
+
+def _row_number(digits: str) -> int:
+    # A row number too long to be real counts as too big, without turning it into an int.
+    return int(digits) if len(digits) <= 9 else 10**9
+
+
+class _Styles:
+    """Which cell styles show a date or a zero-padded number; worked out once per style used,
+    so a workbook with a huge style table costs nothing for the styles it never uses."""
+
+    def __init__(self, formats: list[str]) -> None:
+        self.formats = formats
+        self.known: dict[int, tuple[bool, int]] = {}
+
+    def kind(self, index: int) -> tuple[bool, int]:
+        """(shows a date, width of the zero padding or 0)."""
+        found = self.known.get(index)
+        if found is None:
+            code = self.formats[index] if 0 <= index < len(self.formats) else "General"
+            zeros = len(code) if _ZERO_FORMAT.match(code) else 0
+            found = self.known[index] = (is_date_format(code), zeros)
+        return found
+
+
+class _CellBudget:
+    """Counts the cells kept for one file against MAX_CELLS."""
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def take(self, cells: int, where: str) -> None:
+        self.used += cells
+        if self.used > MAX_CELLS:
+            raise _Unreadable(
+                f"{where} heeft meer dan {_number(MAX_CELLS)} cellen (rijen maal kolommen).",
+                _TRIM_SHEET,
+            )
+
+
+def _check_dimension(reference: str, where: str) -> None:
+    """Refuse a sheet whose own size ('A1:XFD1048576') is absurd, before reading a row."""
+    last = reference.rpartition(":")[2]
+    match = _REFERENCE.fullmatch(last.replace("$", ""))
+    if match and match.group(2) and _row_number(match.group(2)) > MAX_ROWS:
+        raise _Unreadable(
+            f"{where} is volgens het bestand zelf {_number(_row_number(match.group(2)))} rijen "
+            f"groot; meer dan {_number(MAX_ROWS)} rijen wordt niet gelezen.",
+            _TRIM_SHEET,
+        )
+
+
+def _too_many_rows(where: str) -> _Unreadable:
+    return _Unreadable(
+        f"{where} heeft meer dan {_number(MAX_ROWS)} rijen; zoveel wordt niet gelezen.",
+        _TRIM_SHEET,
+    )
+
+
 def _sheet_rows(
-    archive: zipfile.ZipFile, part: str, book: _Book
+    archive: zipfile.ZipFile, part: str, book: _Book, where: str, budget: _CellBudget
 ) -> Iterator[tuple[int, tuple[object, ...]]]:
     """The non-empty rows of a sheet part, streamed: (row number, values)."""
-    date_styles = {i for i, code in enumerate(book.formats) if is_date_format(code)}
-    zero_styles = {i: len(code) for i, code in enumerate(book.formats) if _ZERO_FORMAT.match(code)}
-    number = 0
+    styles = _Styles(book.formats)
+    number = seen = 0
     with archive.open(part) as source:
         cells: dict[int, object] = {}
         column = -1
@@ -451,23 +705,32 @@ def _sheet_rows(
             if tag[-2:] == "}c" or tag == "c":
                 reference = element.get("r")
                 column = _column_index(reference) if reference else column + 1
-                value = _cell(element, book, date_styles, zero_styles)
+                if column >= EXCEL_COLUMNS:
+                    raise _outside_columns()
+                value = _cell(element, book, styles)
                 if value is not None:
                     cells[column] = value
                 element.clear()
             elif tag[-4:] == "}row" or tag == "row":
                 given = element.get("r")
-                number = int(given) if given and given.isdigit() else number + 1
+                seen += 1
+                if given and given.isascii() and given.isdigit():
+                    number = _row_number(given)
+                else:
+                    number += 1
+                if max(number, seen) > MAX_ROWS:
+                    raise _too_many_rows(where)
                 if any(not isinstance(v, str) or v.strip() for v in cells.values()):
                     width = max(cells) + 1
+                    budget.take(width, where)
                     yield number, tuple(cells.get(i) for i in range(width))
                 cells, column = {}, -1
                 element.clear()
+            elif tag[-10:] == "}dimension" or tag == "dimension":
+                _check_dimension(element.get("ref", ""), where)
 
 
-def _cell(
-    element: ET.Element, book: _Book, date_styles: set[int], zero_styles: dict[int, int]
-) -> object:
+def _cell(element: ET.Element, book: _Book, styles: _Styles) -> object:
     kind = element.get("t", "n")
     text: str | None = None
     formula: str | None = None
@@ -481,13 +744,13 @@ def _cell(
         elif tag == "is":
             inline.extend(t.text or "" for t in child.iter() if _local(t.tag) == "t")
     if kind == "inlineStr":
-        return "".join(inline)
+        return _field("".join(inline))
     if text is None or (text == "" and formula is not None):
         return NoCachedValue(f"={formula}") if formula is not None else None
     if kind == "s":
         return book.shared[int(text)]
     if kind in ("str", "e"):
-        return text
+        return _field(text)
     if kind == "b":
         return text.strip() in ("1", "true")
     if kind == "d":
@@ -495,26 +758,28 @@ def _cell(
     number: float = float(text)
     if number.is_integer() and abs(number) < 2**53:
         number = int(number)
-    style = int(element.get("s", "0"))
-    if style in date_styles:
+    is_date, zeros = styles.kind(int(element.get("s", "0")))
+    if is_date:
         return from_excel(number, book.epoch)
-    if style in zero_styles and isinstance(number, int) and number >= 0:
+    if zeros and isinstance(number, int) and number >= 0:
         # A number shown with leading zeros (format '000000'): keep what the secretary sees.
-        return str(number).zfill(zero_styles[style])
+        return str(number).zfill(zeros)
     return number
 
 
 def _xlsx_tables(path: Path, name: str, notes: list[str]) -> list[Table]:
     tables: list[Table] = []
+    budget = _CellBudget()
     with zipfile.ZipFile(path) as archive:
         book = _read_book(archive)
         for title, state, part in book.sheets:
             if state != "visible":
                 notes.append(f"{name}: verborgen blad '{title}' is overgeslagen.")
                 continue
-            if _part(archive, part) is None:
+            if not _has_part(archive, part):
                 continue  # a chart sheet or a dangling reference: nothing to read
-            tables.append(Table(name, title, list(_sheet_rows(archive, part, book))))
+            rows = _sheet_rows(archive, part, book, f"blad '{title}'", budget)
+            tables.append(Table(name, title, list(rows)))
     if not any(t.rows for t in tables):
         raise _Unreadable(
             "het bestand is leeg: er staan geen gegevens in.",
@@ -544,6 +809,7 @@ def _decode(data: bytes) -> str:
 
 
 _DELIMITERS = (";", ",", "\t")
+_NONCHARACTERS = {0xFFFE: None, 0xFFFF: None}
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -573,7 +839,9 @@ def _sniff_delimiter(text: str) -> str:
 
 def _load_csv(path: Path) -> Table:
     data = path.read_bytes()
-    text = _decode(data)
+    # U+FFFE and U+FFFF are no characters: no spreadsheet writes them and no XML file (the
+    # intake report, a Word document) can hold them.
+    text = _decode(data).translate(_NONCHARACTERS)
     if "\x00" in text:
         raise _Unreadable(
             "het bestand is geen tekstbestand (CSV), maar heeft wel die extensie.",
@@ -590,13 +858,36 @@ def _load_csv(path: Path) -> Table:
     if not text.strip():
         raise _Unreadable("het bestand is leeg.", "Exporteer het bestand opnieuw.")
     delimiter = delimiter or _sniff_delimiter(text)
+    # Counted before parsing, so one line of millions of separators never becomes a list.
+    if text.count(delimiter) > MAX_CELLS:
+        raise _Unreadable(
+            f"het bestand heeft meer dan {_number(MAX_CELLS)} velden (regels maal kolommen).",
+            _TRIM_SHEET,
+        )
     rows: list[tuple[int, tuple[object, ...]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ended = 0  # the line the last record ended on; a field may span lines
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        for number, record in enumerate(reader, start=1 + offset):
-            if any(cell.strip() for cell in record):
-                rows.append((number, tuple(record)))
+        with _csv_field_limit(MAX_FIELD_CHARS):
+            for number, record in enumerate(reader, start=1 + offset):
+                if number > MAX_ROWS:
+                    raise _Unreadable(
+                        f"het bestand heeft meer dan {_number(MAX_ROWS)} regels; zoveel wordt "
+                        "niet gelezen.",
+                        _TRIM_SHEET,
+                    )
+                if any(cell.strip() for cell in record):
+                    rows.append((number, tuple(record)))
+                ended = reader.line_num
     except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise _Unreadable(
+                f"vanaf regel {ended + 1 + offset} staat een veld van meer dan "
+                f'{_number(MAX_FIELD_CHARS)} tekens. Meestal is daar een aanhalingsteken (") '
+                "geopend en nooit gesloten.",
+                "Open het bestand in Excel, controleer de aanhalingstekens rond die regel en sla "
+                "het opnieuw op als CSV (puntkomma-gescheiden) of .xlsx.",
+            ) from e
         raise _Unreadable(
             f"het CSV-bestand is beschadigd ({e}).",
             "Open het in Excel en sla het opnieuw op als CSV (puntkomma-gescheiden) of .xlsx.",
@@ -604,7 +895,23 @@ def _load_csv(path: Path) -> Table:
     return Table(path.name, "", rows)
 
 
+@contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    # The csv module's limit is process-wide (default 128 K characters); raised for this read
+    # only, so an OKR text of a few pages fits and a runaway quote still stops.
+    before = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
 def _check_pdf(path: Path) -> None:
+    _check_size(
+        path,
+        "Vraag de basisschool het rapport kleiner op te slaan, bijvoorbeeld via 'Afdrukken als "
+        "PDF' of met een lagere scankwaliteit.",
+    )
     try:
         with path.open("rb") as f:
             head = f.read(1024)

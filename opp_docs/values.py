@@ -407,7 +407,11 @@ def parse_whole_number(
         text = parse_text(value).replace(" ", "")
         if re.fullmatch(r"[+-]?\d+([.,]0+)?", text) is None:
             raise ValueProblem(f"'{show(value)}' is geen heel getal.", fix)
-        number = int(re.split(r"[.,]", text)[0])
+        digits = re.split(r"[.,]", text)[0]
+        # Out of range by its length alone; int() refuses more than 4,300 digits anyway.
+        if len(digits.lstrip("+-0")) > 9:
+            raise ValueProblem(f"{show(value)[:20]}… ligt niet tussen {low} en {high}.", fix)
+        number = int(digits)
     if not float(number).is_integer():
         raise ValueProblem(f"'{show(value)}' is geen heel getal.", fix)
     if not low <= number <= high:

@@ -1,0 +1,69 @@
+"""What `--verbose` adds to the terminal: counts per intake file, the place of each problem and
+the route per student number.
+
+Terminal output ends up in scrollback, screenshots and helpdesk tickets, so it names files,
+places and student numbers only: never a name, never the value of a cell, never OKR text. The
+intake report and the manifest, in the private output folder, hold the rest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from opp_docs.models import IntakeResult
+from opp_docs.pipeline import RunSummary
+
+# More problem places than this are left to the intake report.
+MAX_PLACES = 50
+
+
+def detail_lines(summary: RunSummary) -> list[str]:
+    """Lines for the operator; see the module docstring for what they may hold."""
+    lines = _intake_lines(summary.intake) if summary.intake is not None else []
+    if summary.outcomes:
+        lines.append("Per leerling (leerlingnummer: route, documenten):")
+    for o in summary.outcomes:
+        status = [f"route {o.decision.route.value}", f"{len(o.documents)} document(en)"]
+        if o.dossier is not None:
+            status.append("dossier")
+        if o.blocked:
+            status.append("geblokkeerd door de intake")
+        if o.problems:
+            status.append(f"{len(o.problems)} melding(en) in manifest.json")
+        lines.append(f"  {o.leerling.leerlingnummer}: {', '.join(status)}")
+    return lines
+
+
+def _intake_lines(result: IntakeResult) -> list[str]:
+    rows: Counter[str] = Counter()
+    students: dict[str, set[str]] = {}
+    for leerling in result.leerlingen:
+        for place in leerling.places:
+            rows[place.file] += 1
+            students.setdefault(place.file, set()).add(leerling.leerlingnummer)
+    problems = Counter(p.place.file for p in result.problems if p.blocking)
+    reports = {pdf.name: nummer for nummer, pdfs in result.rapporten.items() for pdf in pdfs}
+    lines = ["Gelezen bestanden:"]
+    for name in result.files_read:
+        if name in reports:
+            lines.append(f"  {name}: rapport bij leerling {reports[name]}")
+            continue
+        counts = f"{rows[name]} rij(en), {len(students.get(name, ()))} leerling(en)"
+        if problems[name]:
+            counts += f", {problems[name]} probleem/problemen"
+        lines.append(f"  {name}: {counts}")
+    places = [p for p in result.problems if p.blocking]
+    if places:
+        lines.append("Problemen (plaats; de uitleg staat in het intakerapport):")
+    for p in places[:MAX_PLACES]:
+        where = str(p.place) + (f", kolom '{p.column}'" if p.column else "")
+        student = f" (leerling {p.leerlingnummer})" if p.leerlingnummer else ""
+        lines.append(f"  {where}{student}")
+    if len(places) > MAX_PLACES:
+        lines.append(f"  … en {len(places) - MAX_PLACES} meer: zie het intakerapport.")
+    if result.notes:
+        lines.append(
+            f"{len(result.notes)} melding(en) over bladen en kolommen: zie het intakerapport, "
+            "blad Meldingen."
+        )
+    return lines
