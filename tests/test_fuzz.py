@@ -72,7 +72,7 @@ def valid_workbook() -> dict[str, bytes]:
             Path(folder) / "basis.xlsx",
             [
                 registration("012345", LWOO="ja", **{"Verwacht aantal RT-momenten": 8}),
-                registration("123457", Roepnaam="Zoë", Ondersteuningsbehoefte="regel 1\nregel 2"),
+                registration("990457", Roepnaam="Zoë", Ondersteuningsbehoefte="regel 1\nregel 2"),
             ],
             above=[["Aanmeldingen 2026"], []],
         )

@@ -140,9 +140,9 @@ def peak_memory(folder: Path) -> tuple[str, int]:
 
 def test_a_hand_made_workbook_is_read(tmp_path: Path) -> None:
     # The refusals below are about the limits, not about the way these workbooks are made.
-    write_workbook(tmp_path / "aanmeldingen.xlsx", [xml_row(3, ("123457", "Bos", "Tim"))])
+    write_workbook(tmp_path / "aanmeldingen.xlsx", [xml_row(3, ("990457", "Bos", "Tim"))])
     result = read_intake(tmp_path, Config(), YEAR)
-    assert {lln.leerlingnummer for lln in result.leerlingen} == {"123456", "123457"}
+    assert {lln.leerlingnummer for lln in result.leerlingen} == {"123456", "990457"}
 
 
 @pytest.mark.parametrize("name", ["aanmeldingen.xlsx", "okr.csv", "OKR 123456.pdf"])
@@ -250,7 +250,7 @@ def test_a_cell_beyond_the_last_column_is_a_damaged_file(tmp_path: Path, referen
 
 def test_a_cell_of_more_than_a_megabyte_is_refused(tmp_path: Path) -> None:
     huge = "a" * (intake.MAX_FIELD_CHARS + 1)
-    write_workbook(tmp_path / "okr.xlsx", [xml_row(3, ("123457", "Bos", "Tim", huge))])
+    write_workbook(tmp_path / "okr.xlsx", [xml_row(3, ("990457", "Bos", "Tim", huge))])
     message = refused(tmp_path)
     assert "okr.xlsx: een cel bevat 1.000.001 tekens, meer dan de grens van 1.000.000" in message
 
@@ -445,11 +445,11 @@ def private_intake(folder: Path, *, with_problems: bool = True) -> Path:
         }
     ]
     if with_problems:
-        rows.append(registration("123457", Achternaam="Quintijn", Geslacht=BAD_VALUE))
+        rows.append(registration("990457", Achternaam="Quintijn", Geslacht=BAD_VALUE))
         rows.append(
-            registration("123458", Achternaam="Zwaluwstaart", Ondersteuningsbehoefte=OKR_TEXT)
+            registration("990458", Achternaam="Zwaluwstaart", Ondersteuningsbehoefte=OKR_TEXT)
         )
-        okr.append({"Leerlingnummer": "123458", "Ondersteuningsbehoefte": OTHER_OKR_TEXT})
+        okr.append({"Leerlingnummer": "990458", "Ondersteuningsbehoefte": OTHER_OKR_TEXT})
     write_xlsx(folder / "aanmeldingen.xlsx", {"Aanmeldingen": rows})
     write_csv(folder / "okr.csv", okr)
     return folder
@@ -476,8 +476,8 @@ def test_check_prints_counts_and_places_not_personal_data(
         assert "aanmeldingen.xlsx: 3 rij(en), 3 leerling(en), 2 probleem/problemen" in result.output
         assert "okr.csv: 2 rij(en), 2 leerling(en), 1 probleem/problemen" in result.output
         assert "aanmeldingen.xlsx, blad 'Aanmeldingen', rij 3, kolom 'Geslacht'" in result.output
-        assert "(leerling 123457)" in result.output
-        assert "okr.csv, rij 3, kolom 'Ondersteuningsbehoefte' (leerling 123458)" in result.output
+        assert "(leerling 990457)" in result.output
+        assert "okr.csv, rij 3, kolom 'Ondersteuningsbehoefte' (leerling 990458)" in result.output
     else:
         assert "aanmeldingen.xlsx" not in result.output
 
@@ -515,7 +515,7 @@ def test_dossiers_prints_counts_and_routes_not_personal_data(tmp_path: Path) -> 
     verbose = run_dossiers(tmp_path, "--verbose")
     assert_no_personal_data(verbose.output)
     assert "123456: route opp-light, 5 document(en), dossier" in verbose.output
-    assert "123457: route basisondersteuning, 0 document(en), geblokkeerd" in verbose.output
+    assert "990457: route basisondersteuning, 0 document(en), geblokkeerd" in verbose.output
     # The files in the private output folder do hold the data: the check above is not vacuous.
     assert any(OKR_TEXT in docx_text(p) for p in (tmp_path / "uit").rglob("*.docx"))
 
@@ -577,7 +577,7 @@ def test_dossiers_are_encrypted_and_follow_the_password(tmp_path: Path) -> None:
 def test_two_students_with_the_same_long_name_get_their_own_folder() -> None:
     achternaam = "Van den Heuvel-Oosterhuis tot Bergen" * 3
     first = Leerling("123456", achternaam, "Maria", None)
-    second = Leerling("654321", achternaam, "Maria", None)
+    second = Leerling("996543", achternaam, "Maria", None)
     assert _student_folder_name(first) != _student_folder_name(second)
     assert _student_folder_name(first).startswith("123456 ")
 
