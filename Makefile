@@ -45,10 +45,17 @@ check: install ## Controleer alleen de bestanden in intake/ en schrijf het intak
 test: install ## Draai alle tests
 	$(BIN)/python -m pytest -q
 
+.PHONY: fuzz
+fuzz: install ## Bestook intakelezer en sjablonen lang met willekeurige invoer (OPP_FUZZ_EXAMPLES=n)
+	OPP_FUZZ_EXAMPLES=$${OPP_FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest -q -m fuzz
+
 lint: install ## Controleer de code met ruff en mypy
 	$(BIN)/ruff check opp_docs tests tools
 	$(BIN)/ruff format --check opp_docs tests tools
 	$(BIN)/mypy
+
+bench: install ## Meet de snelheid op 300 verzonnen leerlingen (naast één soffice per document)
+	$(BIN)/python tools/bench.py
 
 clean: ## Verwijder gegenereerde hulpbestanden en output/demo (nooit intake/ of uw dossiers)
 	rm -rf output/demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from opp_docs.config import CONFIG_NAME, Config, load_config
 from opp_docs.errors import OppDocsError
+from opp_docs.formatting import datum
 from opp_docs.models import SchoolYear
 from opp_docs.pipeline import RunOptions, RunSummary, run_check, run_dossiers
-from opp_docs.voorbeeld import write_example_intake
+from opp_docs.retention import delete, expired_years
+from opp_docs.run_details import detail_lines
+from opp_docs.voorbeeld import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -68,6 +73,48 @@ workers_option = click.option(
     default=None,
     help="Aantal LibreOffice-processen tegelijk (standaard: één per processorkern).",
 )
+pdfa_option = click.option(
+    "--pdfa",
+    is_flag=True,
+    help="Maak de PDF's als PDF/A-2b, voor het archief (met LibreOffice's PDF/A-export).",
+)
+verbose_option = click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Toon ook de aantallen per bestand, de plaats van elk probleem en per leerlingnummer "
+    "de route. Nooit namen of de tekst uit de OKR.",
+)
+# The password itself is never an argument: it would show in the process list and the history.
+MIN_PASSWORD = 12
+
+
+def _password(env_name: str | None, ask: bool) -> str | None:
+    """The dossier password from the environment variable `env_name` or a hidden prompt."""
+    if env_name and ask:
+        raise click.UsageError("Kies --wachtwoord-env of --wachtwoord-vragen, niet allebei.")
+    if env_name:
+        # Taken out of the environment, so LibreOffice and other children never inherit it.
+        password = os.environ.pop(env_name, "")
+        if not password:
+            raise click.ClickException(
+                f"De omgevingsvariabele {env_name} is niet gezet of leeg. Zet het wachtwoord "
+                "erin, of laat het vragen met --wachtwoord-vragen."
+            )
+    elif ask:
+        password = click.prompt(
+            "Wachtwoord voor de dossiers",
+            hide_input=True,
+            confirmation_prompt="Herhaal het wachtwoord",
+        )
+    else:
+        return None
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(
+            f"Het wachtwoord voor de dossiers is korter dan {MIN_PASSWORD} tekens. Kies een "
+            "langer wachtwoord, bijvoorbeeld vier losse woorden."
+        )
+    return password
 
 
 @click.group(context_settings=CONTEXT)
@@ -100,6 +147,19 @@ def main() -> None:
 @config_option
 @templates_option
 @workers_option
+@pdfa_option
+@click.option(
+    "--wachtwoord-env",
+    metavar="NAAM",
+    help="Versleutel elk dossier (AES-256) met het wachtwoord uit omgevingsvariabele NAAM, "
+    "voor dossiers die per mail gaan. Het wachtwoord komt nooit in een bestand of log.",
+)
+@click.option(
+    "--wachtwoord-vragen",
+    is_flag=True,
+    help="Versleutel elk dossier met een wachtwoord dat wordt gevraagd (verborgen, twee keer).",
+)
+@verbose_option
 def dossiers(
     intake: Path,
     output: Path,
@@ -107,6 +167,10 @@ def dossiers(
     instellingen: Path,
     sjablonen: Path,
     werkers: int | None,
+    pdfa: bool,
+    wachtwoord_env: str | None,
+    wachtwoord_vragen: bool,
+    verbose: bool,
 ) -> None:
     """Maak alle documenten, PDF's, dossiers en overzichten.
 
@@ -117,6 +181,14 @@ def dossiers(
     Voorbeeld:
 
         opp-docs dossiers --intake intake --output output --schooljaar 2026-2027
+
+    Dossiers versleutelen (het wachtwoord staat in de omgevingsvariabele OPP_WACHTWOORD):
+
+        opp-docs dossiers --wachtwoord-env OPP_WACHTWOORD
+
+    PDF's voor het archief (PDF/A-2b):
+
+        opp-docs dossiers --pdfa
     """
     options = RunOptions(
         intake=intake,
@@ -125,8 +197,10 @@ def dossiers(
         templates=sjablonen,
         config=_config(instellingen),
         workers=werkers,
+        pdfa=pdfa,
+        password=_password(wachtwoord_env, wachtwoord_vragen),
     )
-    _run(options)
+    _run(options, verbose=verbose)
 
 
 @main.command()
@@ -140,7 +214,10 @@ def dossiers(
 @output_option
 @schooljaar_option
 @config_option
-def check(intake: Path, output: Path, schooljaar: SchoolYear, instellingen: Path) -> None:
+@verbose_option
+def check(
+    intake: Path, output: Path, schooljaar: SchoolYear, instellingen: Path, verbose: bool
+) -> None:
     """Controleer alleen de intake en schrijf het intakerapport.
 
     Maakt geen documenten. Het rapport (intake-rapport.xlsx) noemt per probleem het
@@ -154,6 +231,7 @@ def check(intake: Path, output: Path, schooljaar: SchoolYear, instellingen: Path
         summary = run_check(intake, output, schooljaar, _config(instellingen))
     except OppDocsError as e:
         raise click.ClickException(str(e)) from e
+    _print_details(summary, verbose)
     _print_intake_line(summary)
 
 
@@ -186,20 +264,149 @@ def demo(output: Path, schooljaar: SchoolYear, sjablonen: Path, werkers: int | N
             output=output,
             schooljaar=schooljaar,
             templates=sjablonen,
-            config=Config(leerlingbegeleiders=("mevr. J. de Wit",), teamleider="dhr. M. Vos"),
+            config=Config(leerlingbegeleiders=(DEMO_BEGELEIDER,), teamleider=DEMO_TEAMLEIDER),
             workers=werkers,
         )
     )
 
 
-def _run(options: RunOptions) -> None:
-    verbose = sys.stderr.isatty()
+@main.group(context_settings=CONTEXT)
+def templates() -> None:
+    """Werk met de Word-sjablonen: welke velden er zijn, en of een sjabloon klopt.
+
+    De sjablonen staan in de map templates; zie templates/LEESMIJ.md voordat u er een
+    aanpast in Word.
+
+    Voorbeeld:
+
+        opp-docs templates check
+    """
+
+
+@templates.command()
+def velden() -> None:
+    """Toon elk veld dat een sjabloon mag gebruiken, met uitleg en een voorbeeld.
+
+    De lijst komt uit de gegevens die opp-docs echt aan de sjablonen geeft, met de waarden
+    van een verzonnen voorbeeldleerling.
+
+    Voorbeeld:
+
+        opp-docs templates velden
+    """
+    from opp_docs.sjablonen import list_fields
+
+    click.echo(
+        "Velden voor de Word-sjablonen, met de waarden van een verzonnen leerling.\n"
+        "Schrijf een veld precies zo in het sjabloon, in één keer getypt en in één opmaak.\n"
+    )
+    for f in list_fields():
+        click.echo(f.usage)
+        click.echo(f"    {f.description}")
+        if f.loop:
+            click.echo(f"    Alleen binnen {f.loop} … {{% endfor %}}")
+        if f.only_in:
+            click.echo(f"    Alleen in {f.only_in}")
+        click.echo(f"    Voorbeeld: {f.example}")
+    click.echo("\nControleer een aangepast sjabloon met: opp-docs templates check")
+
+
+@templates.command(name="check")
+@click.option(
+    "--templates",
+    "--sjablonen",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="templates",
+    show_default=True,
+    help="Map met de Word-sjablonen.",
+)
+def templates_check(folder: Path) -> None:
+    """Controleer alle Word-sjablonen voordat ze worden gebruikt.
+
+    Meldt per sjabloon: fouten in de Jinja-code, velden die niet bestaan, en codes die Word
+    heeft opgesplitst in stukken met verschillende opmaak. Eindigt met status 1 bij een
+    probleem. Dezelfde controle draait aan het begin van 'opp-docs dossiers'.
+
+    Voorbeeld:
+
+        opp-docs templates check --templates templates
+    """
+    from opp_docs.sjablonen import check_templates
+
+    try:
+        result = check_templates(folder)
+    except OppDocsError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"{len(result.checked)} sjablonen in {folder} gecontroleerd: geen problemen.")
+    for name in result.fields_unchecked:
+        click.echo(
+            f"Let op: {name} is geen sjabloon voor één leerling; de Jinja-code is "
+            "gecontroleerd, de velden niet."
+        )
+
+
+@main.command()
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="output",
+    show_default=True,
+    help="Map met de schooljaarmappen.",
+)
+@click.option(
+    "--bewaartermijn",
+    type=click.IntRange(0, 50),
+    default=2,
+    show_default=True,
+    help="Aantal jaren na het einde van het schooljaar dat de dossiers bewaard blijven.",
+)
+@click.option(
+    "--uitvoeren",
+    is_flag=True,
+    help="Verwijder echt. Zonder deze optie wordt alleen getoond wat weg zou gaan.",
+)
+def opschonen(output: Path, bewaartermijn: int, uitvoeren: bool) -> None:
+    """Toon (en verwijder) schooljaren die over de bewaartermijn heen zijn.
+
+    Zonder --uitvoeren verandert er niets: u ziet welke schooljaarmappen weg zouden gaan.
+    Met --uitvoeren worden ze verwijderd, nadat de lijst is getoond.
+
+    Voorbeeld:
+
+        opp-docs opschonen --bewaartermijn 2 --uitvoeren
+    """
+    expired = expired_years(output, bewaartermijn, dt.date.today())
+    if not expired:
+        click.echo(f"Niets te verwijderen in {output} (bewaartermijn {bewaartermijn} jaar).")
+        return
+    for e in expired:
+        click.echo(
+            f"  {e.folder}  (schooljaar {e.schooljaar}, {e.files} bestanden, "
+            f"bewaren tot {datum(e.bewaren_tot)})"
+        )
+    if not uitvoeren:
+        click.echo(
+            f"{len(expired)} schooljaar/schooljaren over de bewaartermijn. "
+            "Verwijderen: voeg --uitvoeren toe."
+        )
+        return
+    for e in expired:
+        delete(e)
+    click.echo(f"{len(expired)} schooljaar/schooljaren verwijderd.")
+
+
+def _run(options: RunOptions, verbose: bool = False) -> None:
+    show_progress = verbose or sys.stderr.isatty()
     try:
         summary = run_dossiers(
-            options, progress=(lambda m: click.echo(f"… {m}", err=True)) if verbose else None
+            options,
+            progress=(lambda m: click.echo(f"… {m}", err=True)) if show_progress else None,
+            bar=progressbar,
         )
     except OppDocsError as e:
         raise click.ClickException(str(e)) from e
+    _print_details(summary, verbose)
     _print_intake_line(summary)
     click.echo(
         f"{summary.students} leerlingen, {summary.dossiers} dossiers; "
@@ -207,6 +414,23 @@ def _run(options: RunOptions) -> None:
         f"{summary.failed} mislukt."
     )
     click.echo(f"Uitvoer: {summary.year_dir}")
+
+
+@contextmanager
+def progressbar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr for one stage of a run; nothing when stderr is no terminal
+    (logs and CI stay clean) or there is nothing to do."""
+    if total == 0 or not sys.stderr.isatty():
+        yield lambda _steps: None
+        return
+    with click.progressbar(length=total, label=f"… {label}", file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print_details(summary: RunSummary, verbose: bool) -> None:
+    if verbose:
+        for line in detail_lines(summary):
+            click.echo(line)
 
 
 def _print_intake_line(summary: RunSummary) -> None:
@@ -220,3 +444,38 @@ def _print_intake_line(summary: RunSummary) -> None:
         click.echo(
             f"Intake in orde ({summary.students} leerlingen). Rapport: {summary.intake_report}"
         )
+
+
+@main.command()
+@click.option(
+    "--intake",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="intake",
+    show_default=True,
+    help="Map met de exports van de administratie (wordt nooit gewijzigd).",
+)
+@output_option
+@schooljaar_option
+@config_option
+def planning(intake: Path, output: Path, schooljaar: SchoolYear, instellingen: Path) -> None:
+    """Schrijf alleen de overzichten, snel: maakt geen documenten.
+
+    Leest de intake en de Word-bestanden die er al zijn, en schrijft in de map van het
+    schooljaar: overzicht.xlsx (werklijst met routes en deadlines), bron-aanmelding.xlsx
+    (met de notitie voor SOMtoday), planning.ics (deadlines voor de agenda), het
+    docentenoverzicht per klas (Word en PDF) en het intakerapport.
+
+    Voorbeeld:
+
+        opp-docs planning --intake intake --output output --schooljaar 2026-2027
+    """
+    from opp_docs.overviews import run_planning
+
+    try:
+        result = run_planning(intake, output, schooljaar, _config(instellingen))
+    except OppDocsError as e:
+        raise click.ClickException(str(e)) from e
+    _print_intake_line(result.summary)
+    click.echo("Overzichten:")
+    for path in result.files:
+        click.echo(f"  {path}")

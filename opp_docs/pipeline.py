@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from opp_docs._compiled_template import TemplateCache
-from opp_docs.bundle import Part, build_dossier, contents_pages
+from opp_docs.bundle import Part, build_dossier, contents_pages, opens_with
 from opp_docs.config import Config
 from opp_docs.convert import ConverterPool
 from opp_docs.deadlines import compute_deadlines
@@ -66,6 +67,8 @@ class RunOptions:
     workers: int | None = None
     # PDF/A-2b through LibreOffice's export filter.
     pdfa: bool = False
+    # Encrypts each dossier (AES-256). Never written anywhere, so kept out of repr as well.
+    password: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -101,6 +104,8 @@ class RunSummary:
     blocked: int = 0
     intake_problems: int = 0
     outcomes: list[StudentOutcome] = field(default_factory=list)
+    # What was read, for the counts that --verbose shows.
+    intake: IntakeResult | None = field(default=None, repr=False)
 
     @property
     def manifest(self) -> Path:
@@ -127,6 +132,7 @@ def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config
         students=len(result.leerlingen),
         blocked=len(result.blocked()),
         intake_problems=sum(1 for p in result.problems if p.blocking),
+        intake=result,
     )
 
 
@@ -154,6 +160,7 @@ def _run_locked(
     say: Progress,
     bar: ProgressBar = _no_bar,
 ) -> RunSummary:
+    _remove_leftovers(year_dir)
     state = _load_state(year_dir)
     blocked = result.blocked()
     summary = RunSummary(
@@ -161,6 +168,7 @@ def _run_locked(
         students=len(result.leerlingen),
         blocked=len(blocked),
         intake_problems=sum(1 for p in result.problems if p.blocking),
+        intake=result,
     )
     problems_by_student: dict[str, list[str]] = {}
     for problem in result.problems:
@@ -168,6 +176,8 @@ def _run_locked(
             problems_by_student.setdefault(problem.leerlingnummer, []).append(str(problem))
 
     templates = TemplateCache(options.templates)
+    # Word files whose PDF is being made, with their student.
+    converting: dict[Path, StudentOutcome] = {}
     # One pool of LibreOffice workers for documents and covers; it converts while we render.
     with ConverterPool(workers=options.workers, pdfa=options.pdfa) as pool:
         with bar("Word-documenten", len(result.leerlingen)) as step:
@@ -182,12 +192,11 @@ def _run_locked(
                     year_dir,
                     templates,
                     pool,
+                    converting,
                 )
                 summary.outcomes.append(outcome)
         _save_state(year_dir, state)
-        _collect_pdfs(summary, state, year_dir, options, pool, bar)
-        _save_state(year_dir, state)
-        _build_dossiers(summary, result, options, state, year_dir, templates, pool, bar)
+        _pdfs_and_dossiers(summary, result, options, state, templates, pool, converting, bar)
     _save_state(year_dir, state)
     write_intake_report(result, year_dir / INTAKE_REPORT)
     write_manifest(summary, options, year_dir)
@@ -211,6 +220,7 @@ def _student_documents(
     year_dir: Path,
     templates: TemplateCache,
     pool: ConverterPool,
+    converting: dict[Path, StudentOutcome],
 ) -> StudentOutcome:
     """Route, deadlines and Word documents of one student; their PDFs are queued in `pool`."""
     decision = propose_route(leerling, options.config)
@@ -236,36 +246,74 @@ def _student_documents(
             )
         if _needs_pdf(doc, state, options.pdfa):
             pool.submit(doc.docx, doc.pdf)
+            converting[doc.docx] = outcome
     return outcome
 
 
-def _collect_pdfs(
+@dataclass
+class _Cover:
+    """A dossier waiting for its cover page's PDF."""
+
+    outcome: StudentOutcome
+    parts: list[Part]
+    dossier: Path
+    inputs: str
+
+
+def _pdfs_and_dossiers(
     summary: RunSummary,
-    state: dict[str, Any],
-    year_dir: Path,
+    result: IntakeResult,
     options: RunOptions,
+    state: dict[str, Any],
+    templates: TemplateCache,
     pool: ConverterPool,
+    converting: dict[Path, StudentOutcome],
     bar: ProgressBar,
 ) -> None:
-    """Wait for the documents' PDFs; count what was made, reused and failed."""
-    with bar("PDF's", pool.pending) as step:
+    """Collect the documents' PDFs, and start each student's dossier as soon as that student's
+    PDFs are there: LibreOffice converts the next documents and covers while we bundle."""
+    year_dir = summary.year_dir
+    students = [o for o in summary.outcomes if o.folder is not None and o.documents]
+    left = Counter(id(outcome) for outcome in converting.values())
+    covers: dict[Path, _Cover] = {}
+    failed: dict[Path, str] = {}
+    with bar("PDF's en dossiers", len(converting) + len(students)) as step:
+
+        def start(outcome: StudentOutcome) -> None:
+            cover = _start_dossier(outcome, result, options, state, templates, year_dir)
+            if cover is None:
+                step(1)
+            else:
+                pool.submit(_cover_docx(outcome), _cover_docx(outcome).with_suffix(".pdf"))
+                covers[_cover_docx(outcome)] = cover
+
+        for outcome in students:
+            if not left[id(outcome)]:
+                start(outcome)
         for source, error in pool.completed():
             step(1)
+            if source in covers:
+                _finish_dossier(covers.pop(source), error, options, state, year_dir)
+                continue
             if error is None:
                 key = _rel(year_dir, source)
                 state.setdefault("pdf", {})[key] = _pdf_record(source, options.pdfa)
                 _journal(year_dir, "pdf", key, state["pdf"][key])
-    converted = pool.wait()
-    summary.failed = len(converted.failed)
-    summary.made = len(converted.converted)
+            else:
+                failed[source] = error
+            outcome = converting[source]
+            left[id(outcome)] -= 1
+            if not left[id(outcome)]:
+                start(outcome)
+    summary.failed = len(failed)
+    summary.made = len(converting) - len(failed)
     for outcome in summary.outcomes:
         for doc in outcome.documents:
-            if doc.docx in converted.failed:
-                outcome.problems.append(
-                    f"{doc.docx.name}: geen PDF gemaakt ({converted.failed[doc.docx]})."
-                )
-            elif doc.docx not in converted.converted:
+            if doc.docx in failed:
+                outcome.problems.append(f"{doc.docx.name}: geen PDF gemaakt ({failed[doc.docx]}).")
+            elif doc.docx not in converting:
                 summary.reused += 1
+    summary.dossiers = sum(1 for o in summary.outcomes if o.dossier is not None)
 
 
 def _student_folder_name(leerling: Leerling) -> str:
@@ -341,73 +389,79 @@ def _pdf_record(docx: Path, pdfa: bool) -> str:
     return f"{sha}:pdfa" if pdfa else sha
 
 
-def _build_dossiers(
-    summary: RunSummary,
+def _cover_docx(outcome: StudentOutcome) -> Path:
+    assert outcome.folder is not None
+    return outcome.folder / ".voorblad.docx"
+
+
+def _start_dossier(
+    outcome: StudentOutcome,
     result: IntakeResult,
     options: RunOptions,
     state: dict[str, Any],
-    year_dir: Path,
     templates: TemplateCache,
-    pool: ConverterPool,
-    bar: ProgressBar,
+    year_dir: Path,
+) -> _Cover | None:
+    """The student's dossier if it is up to date (None), else its cover page rendered."""
+    assert outcome.folder is not None
+    parts = [Part(d.kind.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
+    for report in result.rapporten.get(outcome.leerling.leerlingnummer, []):
+        parts.append(Part(f"Onderwijskundig rapport ({report.name})", report))
+    dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
+    inputs = _digest(
+        "".join(p.titel + sha256_file(p.pdf) for p in parts)
+        + templates.digest(COVER_TEMPLATE)
+        # Whether, never with what: a changed password is found by opens_with.
+        + ("encrypted" if options.password else "")
+    )
+    if (
+        dossier.exists()
+        and state.get("dossier", {}).get(_rel(year_dir, dossier)) == inputs
+        and (options.password is None or opens_with(dossier, options.password))
+    ):
+        outcome.dossier = dossier
+        return None
+    context = build_context(
+        outcome.leerling,
+        outcome.decision,
+        outcome.deadlines,
+        options.schooljaar,
+        options.config,
+        options.today,
+    ).values
+    context["inhoud"] = contents_pages(parts)
+    write_bytes_atomic(_cover_docx(outcome), templates.render(COVER_TEMPLATE, context))
+    return _Cover(outcome, parts, dossier, inputs)
+
+
+def _finish_dossier(
+    cover: _Cover, error: str | None, options: RunOptions, state: dict[str, Any], year_dir: Path
 ) -> None:
-    students = [o for o in summary.outcomes if o.folder is not None and o.documents]
-    covers: dict[Path, tuple[StudentOutcome, list[Part], Path, str]] = {}
-    with bar("dossiers", len(students)) as step:
-        for outcome in students:
-            assert outcome.folder is not None
-            parts = [Part(d.kind.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
-            for report in result.rapporten.get(outcome.leerling.leerlingnummer, []):
-                parts.append(Part(f"Onderwijskundig rapport ({report.name})", report))
-            dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
-            inputs = _digest(
-                "".join(p.titel + sha256_file(p.pdf) for p in parts)
-                + templates.digest(COVER_TEMPLATE)
-            )
-            if dossier.exists() and state.get("dossier", {}).get(_rel(year_dir, dossier)) == inputs:
-                outcome.dossier = dossier
-                step(1)
-                continue
-            context = build_context(
-                outcome.leerling,
-                outcome.decision,
-                outcome.deadlines,
-                options.schooljaar,
-                options.config,
-                options.today,
-            ).values
-            context["inhoud"] = contents_pages(parts)
-            cover_docx = outcome.folder / ".voorblad.docx"
-            write_bytes_atomic(cover_docx, templates.render(COVER_TEMPLATE, context))
-            pool.submit(cover_docx, cover_docx.with_suffix(".pdf"))
-            covers[cover_docx] = (outcome, parts, dossier, inputs)
-        # Each dossier is bundled as soon as its cover is there, while LibreOffice does the next.
-        for cover_docx, error in pool.completed():
-            step(1)
-            outcome, parts, dossier, inputs = covers[cover_docx]
-            cover_pdf = cover_docx.with_suffix(".pdf")
-            key = _rel(year_dir, dossier)
-            if error is not None:
-                outcome.problems.append("Het voorblad van het dossier kon niet worden gemaakt.")
-                state.get("dossier", {}).pop(key, None)
-                cover_docx.unlink(missing_ok=True)
-                continue
-            skipped = build_dossier(
-                cover_pdf,
-                parts,
-                dossier,
-                title=f"Dossier {outcome.decision.route.label} {outcome.leerling.naam}",
-                school=options.config.school_naam,
-                leerlingnummer=outcome.leerling.leerlingnummer,
-            )
-            for titel in skipped:
-                outcome.problems.append(f"{titel} kon niet aan het dossier worden toegevoegd.")
-            state.setdefault("dossier", {})[key] = inputs
-            _journal(year_dir, "dossier", key, inputs)
-            cover_docx.unlink(missing_ok=True)
-            cover_pdf.unlink(missing_ok=True)
-            outcome.dossier = dossier
-    summary.dossiers = sum(1 for o in summary.outcomes if o.dossier is not None)
+    """Bundle the dossier now that its cover page is a PDF (or say why there is none)."""
+    outcome = cover.outcome
+    cover_pdf = _cover_docx(outcome).with_suffix(".pdf")
+    key = _rel(year_dir, cover.dossier)
+    if error is not None:
+        outcome.problems.append("Het voorblad van het dossier kon niet worden gemaakt.")
+        state.get("dossier", {}).pop(key, None)
+        _cover_docx(outcome).unlink(missing_ok=True)
+        return
+    skipped = build_dossier(
+        cover_pdf,
+        cover.parts,
+        cover.dossier,
+        title=f"Dossier {outcome.decision.route.label} {outcome.leerling.naam}",
+        school=options.config.school_naam,
+        leerlingnummer=outcome.leerling.leerlingnummer,
+        password=options.password,
+    )
+    for titel in skipped:
+        outcome.problems.append(f"{titel} kon niet aan het dossier worden toegevoegd.")
+    state.setdefault("dossier", {})[key] = cover.inputs
+    _journal(year_dir, "dossier", key, cover.inputs)
+    _cover_docx(outcome).unlink(missing_ok=True)
+    cover_pdf.unlink(missing_ok=True)
+    outcome.dossier = cover.dossier
 
 
 def write_manifest(summary: RunSummary, options: RunOptions, year_dir: Path) -> None:
@@ -471,6 +525,14 @@ def _load_state(year_dir: Path) -> dict[str, Any]:
 def _save_state(year_dir: Path, state: dict[str, Any]) -> None:
     write_text_atomic(year_dir / STATE, json.dumps(state, indent=1, sort_keys=True))
     (year_dir / JOURNAL).unlink(missing_ok=True)
+
+
+def _remove_leftovers(year_dir: Path) -> None:
+    """What a killed run left in the students' folders: temporary files of atomic writes and
+    dossier covers. Only under the lock, so never another run's files."""
+    for pattern in (".tmp-*", ".voorblad.*"):
+        for leftover in (year_dir / STUDENTS_DIR).glob(f"*/{pattern}"):
+            leftover.unlink(missing_ok=True)
 
 
 def _journal(year_dir: Path, section: str, key: str, value: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -68,6 +70,8 @@ def build_context(
             "tussenvoegsel": leerling.tussenvoegsel,
             "achternaam": leerling.achternaam,
             "geboortedatum": datum(leerling.geboortedatum),
+            "aanmelddatum": datum(leerling.aanmelddatum),
+            "signaaldatum": datum(leerling.signaaldatum),
             "leeftijd": leeftijd,
             "geslacht": leerling.geslacht,
             "klas": leerling.klas,
@@ -109,24 +113,74 @@ def build_context(
     return StudentContext(values)
 
 
+# python-docx refuses a document property (title, subject, …) longer than this.
+MAX_PROPERTY = 255
+# The properties docxtpl renders as templates; the others cannot be set as text.
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def document_property(text: str) -> str:
+    """A rendered document property as python-docx can store it: a name that fills a whole
+    cell must not stop the run because it does not fit in the document's title."""
+    return text[:MAX_PROPERTY]
+
+
+class _Template(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, with each document property cut to what python-docx can store."""
+
+    def render_properties(
+        self, context: dict[str, Any], env: jinja2.Environment | None = None
+    ) -> None:
+        env = env or jinja_env()
+        properties = self.docx.core_properties
+        for name in PROPERTIES:
+            text = env.from_string(getattr(properties, name)).render(context)
+            setattr(properties, name, document_property(text))
+
+
 def render_document(template: Path, context: dict[str, Any], target: Path) -> None:
     """Render `template` with `context` into `target`, atomically."""
     name = template.name
     try:
-        doc = DocxTemplate(str(template))
-        doc.render(context, jinja_env(), autoescape=True)
+        doc = _Template(str(template))
+        doc.render(clean_text(context), jinja_env(), autoescape=True)
     except jinja2.UndefinedError as e:
         raise TemplateError(
             template=name, problem=f"onbekend veld ({e.message}). Zie 'opp-docs templates velden'."
         ) from e
     except jinja2.TemplateSyntaxError as e:
         raise TemplateError(template=name, problem=f"fout in een Jinja-code: {e.message}") from e
+    except SecurityError as e:
+        # The sandbox stopped a template that reached for Python itself (__class__ and such).
+        raise TemplateError(
+            template=name, problem=f"niet toegestane Jinja-code ({e}). Gebruik alleen de velden."
+        ) from e
     except (OSError, zipfile.BadZipFile, KeyError) as e:
         raise TemplateError(
             template=name, problem=f"kan niet worden geopend als Word-bestand ({e})"
         ) from e
     with atomic_path(target) as tmp:
         doc.save(str(tmp))
+
+
+# Characters XML 1.0 does not allow, and the ones docxtpl turns into structure (\a starts a new
+# paragraph, \f a page break): a value from the intake must come out as typed, not as layout.
+_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Windows and old-Mac line ends, and Word's manual line break (vertical tab) pasted into Excel.
+_LINE_END = re.compile(r"\r\n?|\x0b")
+
+
+def clean_text(value: Any) -> Any:
+    """`value` with every string safe for a Word document: line ends become a newline (which
+    docxtpl writes as a line break), control characters other than tab and newline go.
+    Dicts, lists and tuples are cleaned throughout."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", _LINE_END.sub("\n", value))
+    if isinstance(value, dict):
+        return {k: clean_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_text(v) for v in value]
+    return value
 
 
 def count_prompts(docx: Path) -> int:

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install LibreOffice headless and the fonts the templates use, when missing and possible.
+# python3-uno lets opp-docs keep LibreOffice running and convert through UNO (much faster than
+# one soffice start per batch); without it the converter falls back to `soffice --convert-to`.
 set -euo pipefail
 
-packages=(libreoffice-writer-nogui libreoffice-calc-nogui fonts-crosextra-carlito fonts-liberation2 poppler-utils)
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-crosextra-carlito fonts-liberation2 poppler-utils)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,128 @@
+"""A copy of a Word file without the styles it does not use, for LibreOffice to convert.
+
+Templates made with python-docx (and many made with Word) carry some 160 unused styles and a
+long list of "latent" ones; LibreOffice imports every one of them for every document, which is
+about a third of its work per document. A style no paragraph, run, table, list or other style
+refers to cannot change a page, so the copy gives the same PDF, faster; the staff's file itself is
+never touched. When in doubt (fields that name styles, another namespace prefix, anything
+unexpected) there is no copy and the original is converted.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+STYLES = "word/styles.xml"
+# Word 2010's copy of the styles; LibreOffice does not read it.
+STYLES_WITH_EFFECTS = "word/stylesWithEffects.xml"
+_MAIN_NS = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_REFERENCE = re.compile(
+    rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink)\b[^>]*?\bw:val="([^"]*)"'
+)
+_STYLE = re.compile(rb"<w:style\b[^>]*?(?:/>|>.*?</w:style>)", re.DOTALL)
+_LATENT = re.compile(rb"<w:latentStyles\b[^>]*?(?:/>|>.*?</w:latentStyles>)", re.DOTALL)
+_STYLE_ID = re.compile(rb'\bw:styleId="([^"]*)"')
+_DEFAULT = re.compile(rb'^<w:style\b[^>]*?\bw:default="(?:1|true|on)"')
+_CHAIN = re.compile(rb'<w:(?:basedOn|next|link)\b[^>]*?\bw:val="([^"]*)"')
+# Fields that find text by its style; with them every style stays.
+_STYLE_FIELDS = re.compile(rb"STYLEREF|\bTOC\b")
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """A styles part cut into pieces: (style id or None for what is not a style, bytes)."""
+
+    pieces: tuple[tuple[bytes | None, bytes], ...]
+    defaults: frozenset[bytes]
+    chains: dict[bytes, tuple[bytes, ...]]
+
+
+class LeanCopies:
+    """Makes lean copies; remembers each distinct styles part (all documents made from one
+    template share it), so a copy costs a few milliseconds."""
+
+    def __init__(self) -> None:
+        self._styles: dict[tuple[int, int], _Styles | None] = {}
+        self._lock = threading.Lock()
+
+    def write(self, source: Path, target: Path) -> bool:
+        """Write the lean copy of `source` to `target`; False (and nothing written) when the
+        original should be converted as it is."""
+        try:
+            with zipfile.ZipFile(source) as docx:
+                return self._write(docx, target)
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
+            # A damaged file goes to LibreOffice as it is, which reports it.
+            target.unlink(missing_ok=True)
+            return False
+
+    def _write(self, docx: zipfile.ZipFile, target: Path) -> bool:
+        info = docx.getinfo(STYLES)
+        styles = self._parsed(docx, info)
+        if styles is None:
+            return False
+        used: set[bytes] = set()
+        for name in docx.namelist():
+            if not name.startswith("word/") or not name.endswith(".xml"):
+                continue
+            if name in (STYLES, STYLES_WITH_EFFECTS):
+                continue
+            xml = docx.read(name)
+            if b"<w:" in xml and _MAIN_NS not in xml:
+                return False
+            if (b"instrText" in xml or b"fldSimple" in xml) and _STYLE_FIELDS.search(xml):
+                return False
+            used.update(_REFERENCE.findall(xml))
+        keep = set(styles.defaults) | {u for u in used if u in styles.chains}
+        todo = list(keep)
+        while todo:
+            for linked in styles.chains[todo.pop()]:
+                if linked in styles.chains and linked not in keep:
+                    keep.add(linked)
+                    todo.append(linked)
+        lean = b"".join(xml for style, xml in styles.pieces if style is None or style in keep)
+        # Stored, not compressed: the copy lives a second, on local disk.
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as copy:
+            for item in docx.infolist():
+                if item.filename == STYLES_WITH_EFFECTS:
+                    continue
+                data = lean if item.filename == STYLES else docx.read(item.filename)
+                copy.writestr(item.filename, data)
+        return True
+
+    def _parsed(self, docx: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Styles | None:
+        key = (info.CRC, info.file_size)
+        with self._lock:
+            if key in self._styles:
+                return self._styles[key]
+        parsed = _parse_styles(docx.read(info))
+        with self._lock:
+            self._styles[key] = parsed
+        return parsed
+
+
+def _parse_styles(xml: bytes) -> _Styles | None:
+    if _MAIN_NS not in xml:
+        return None
+    xml = _LATENT.sub(b"", xml)
+    pieces: list[tuple[bytes | None, bytes]] = []
+    defaults: set[bytes] = set()
+    chains: dict[bytes, tuple[bytes, ...]] = {}
+    end = 0
+    for match in _STYLE.finditer(xml):
+        found = _STYLE_ID.search(match.group(0))
+        if found is None:
+            return None
+        style = found.group(1)
+        pieces.append((None, xml[end : match.start()]))
+        pieces.append((style, match.group(0)))
+        chains[style] = tuple(_CHAIN.findall(match.group(0)))
+        if _DEFAULT.match(match.group(0)):
+            defaults.add(style)
+        end = match.end()
+    pieces.append((None, xml[end:]))
+    return _Styles(tuple(pieces), frozenset(defaults), chains)

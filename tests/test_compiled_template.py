@@ -1,0 +1,86 @@
+"""The compiled templates give the same Word documents as docxtpl, part by part."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from opp_docs._compiled_template import TemplateCache
+from opp_docs.config import Config
+from opp_docs.deadlines import compute_deadlines
+from opp_docs.errors import TemplateError
+from opp_docs.intake import read_intake
+from opp_docs.models import DOCUMENTS_PER_ROUTE, SchoolYear
+from opp_docs.render import COVER_TEMPLATE, build_context, render_document, template_path
+from opp_docs.routing import propose_route
+from opp_docs.voorbeeld import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+YEAR = SchoolYear(2026)
+CONFIG = Config(leerlingbegeleiders=(DEMO_BEGELEIDER,), teamleider=DEMO_TEAMLEIDER)
+
+
+def example_contexts(tmp_path: Path) -> list[tuple[str, dict[str, object]]]:
+    """(template, context) for every document of the example cohort, covers included."""
+    write_example_intake(tmp_path / "intake", YEAR)
+    intake = read_intake(tmp_path / "intake", CONFIG, YEAR)
+    found: list[tuple[str, dict[str, object]]] = []
+    for leerling in intake.leerlingen:
+        decision = propose_route(leerling, CONFIG)
+        deadlines = compute_deadlines(leerling, YEAR, CONFIG)
+        context = build_context(
+            leerling, decision, deadlines, YEAR, CONFIG, dt.date(2026, 9, 1)
+        ).values
+        kinds = DOCUMENTS_PER_ROUTE[decision.route]
+        found.extend((kind.value, context) for kind in kinds)
+        if kinds:
+            cover = {**context, "inhoud": [{"titel": "OPP & bijlagen", "pagina": 2}]}
+            found.append((COVER_TEMPLATE, cover))
+    return found
+
+
+def docx_parts(data: bytes) -> dict[str, bytes]:
+    """Every part of a .docx, XML canonicalised, to compare two renderings by content."""
+    parts: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            blob = z.read(name)
+            if name.endswith((".xml", ".rels")):
+                blob = etree.tostring(etree.fromstring(blob), method="c14n")
+            parts[name] = blob
+    return parts
+
+
+def test_same_parts_as_docxtpl_for_the_example_cohort(tmp_path: Path) -> None:
+    cache = TemplateCache(TEMPLATES)
+    cases = example_contexts(tmp_path)
+    assert {name for name, _ in cases} >= {"opp", "opp-light", COVER_TEMPLATE}
+    for name, context in cases:
+        expected = tmp_path / "docxtpl.docx"
+        render_document(template_path(TEMPLATES, name), context, expected)
+        assert docx_parts(cache.render(name, context)) == docx_parts(expected.read_bytes()), name
+
+
+def test_same_data_gives_the_same_bytes(tmp_path: Path) -> None:
+    name, context = example_contexts(tmp_path)[0]
+    first = TemplateCache(TEMPLATES).render(name, context)
+    assert first == TemplateCache(TEMPLATES).render(name, context)
+
+
+def test_digest_is_the_template_files_hash() -> None:
+    path = template_path(TEMPLATES, "opp")
+    assert TemplateCache(TEMPLATES).digest("opp") == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_missing_field_is_a_template_error(tmp_path: Path) -> None:
+    name, context = example_contexts(tmp_path)[0]
+    with pytest.raises(TemplateError) as caught:
+        TemplateCache(TEMPLATES).render(name, {k: v for k, v in context.items() if k != "school"})
+    assert "onbekend veld" in str(caught.value)

@@ -1,0 +1,379 @@
+"""The LibreOffice pool: conversions, failures, hangs, and no LibreOffice left behind.
+
+Every test points the pool's temporary folder (and so every LibreOffice profile) into its own
+`tmp_path`, so it sees only its own LibreOffice processes, whatever else runs on the machine.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from opp_docs import convert
+from opp_docs._compiled_template import TemplateCache
+from opp_docs.cli import main
+from opp_docs.convert import ConverterPool, convert_files
+from opp_docs.pipeline import STUDENTS_DIR
+from opp_docs.voorbeeld import COHORT
+from tests.test_compiled_template import example_contexts
+
+pytestmark = pytest.mark.libreoffice
+
+REPO = Path(__file__).resolve().parent.parent
+YEAR = "2026-2027"
+# The start of a zip file, and then nonsense: what a cut-off download looks like.
+CORRUPT = b"PK\x03\x04" + b"geen Word-bestand" * 50
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The temporary folder of this test's pools; no LibreOffice may be left in it after."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    yield folder
+    assert office_processes(folder, wait=10) == []
+
+
+def office_processes(folder: Path, *, wait: float = 0) -> list[str]:
+    """LibreOffice processes (and workers) whose command line names `folder`."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = subprocess.run(
+            ["pgrep", "-af", re.escape(str(folder))], capture_output=True, text=True, check=False
+        ).stdout.splitlines()
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.2)
+
+
+def running(pid: int, wait: float = 10) -> bool:
+    """Whether process `pid` still runs (a zombie waiting to be reaped does not)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        if state == "Z" or time.monotonic() >= deadline:
+            return state != "Z"
+        time.sleep(0.1)
+
+
+def make_docx(path: Path, text: str) -> Path:
+    document = docx.Document()
+    document.add_heading(text, level=1)
+    document.add_paragraph(f"{text}: een korte brief voor de test.")
+    document.save(str(path))
+    return path
+
+
+def make_slow_docx(path: Path, paragraphs: int = 150_000) -> Path:
+    """A small file that takes LibreOffice far longer than the test's timeout to lay out."""
+    body = "<w:p><w:r><w:t>Regel van een heel lang document.</w:t></w:r></w:p>" * paragraphs
+    main = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org'
+            '/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
+            '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+            "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="word/document.xml"/></Relationships>',
+        )
+        z.writestr("word/document.xml", main)
+    return path
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_converts_every_document_and_reports_a_corrupt_one(tmp_path: Path, work: Path) -> None:
+    sources = [make_docx(tmp_path / f"brief {i}.docx", f"Brief {i}") for i in range(4)]
+    corrupt = tmp_path / "kapot.docx"
+    corrupt.write_bytes(CORRUPT)
+    sources.insert(2, corrupt)
+    targets = [tmp_path / "pdf" / s.with_suffix(".pdf").name for s in sources]
+
+    result = convert_files(sources, targets, workers=2)
+
+    assert set(result.failed) == {corrupt}
+    assert "LibreOffice kon het bestand niet openen" in result.failed[corrupt]
+    assert set(result.converted) == set(sources) - {corrupt}
+    for i, source in enumerate(s for s in sources if s != corrupt):
+        assert f"Brief {i}" in pdf_text(result.converted[source])
+    assert not (tmp_path / "pdf" / "kapot.pdf").exists()
+    # Nothing half-written is left beside the PDFs.
+    made = sorted(p.name for p in (tmp_path / "pdf").iterdir())
+    assert made == [f"brief {i}.pdf" for i in range(4)]
+
+
+def test_lean_copies_give_the_same_pdfs(tmp_path: Path, work: Path) -> None:
+    cache = TemplateCache(REPO / "templates")
+    sources = []
+    for i, (name, context) in enumerate(example_contexts(tmp_path)[:6]):
+        sources.append(tmp_path / f"{i} {name}.docx")
+        sources[-1].write_bytes(cache.render(name, context))
+    with ConverterPool(workers=2) as pool, ConverterPool(workers=2, lean_copies=False) as full:
+        for source in sources:
+            pool.submit(source, tmp_path / "lean" / f"{source.stem}.pdf")
+            full.submit(source, tmp_path / "full" / f"{source.stem}.pdf")
+        assert pool.wait().failed == full.wait().failed == {}
+    for source in sources:
+        lean, original = (tmp_path / kind / f"{source.stem}.pdf" for kind in ("lean", "full"))
+        assert page_images(lean) == page_images(original), source.name
+        assert layout_text(lean) == layout_text(original), source.name
+        assert outline(lean) == outline(original), source.name
+
+
+def page_images(pdf: Path) -> list[bytes]:
+    prefix = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(prefix)], check=True)
+    images = sorted(pdf.parent.glob(f"{glob.escape(prefix.name)}-*.png"))
+    return [image.read_bytes() for image in images]
+
+
+def layout_text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def outline(pdf: Path) -> list[tuple[str, int]]:
+    reader = PdfReader(pdf)
+    found: list[tuple[str, int]] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline)
+    return found
+
+
+def test_a_hung_libreoffice_is_killed_and_the_document_retried(tmp_path: Path, work: Path) -> None:
+    first, second, third = (make_docx(tmp_path / f"{n}.docx", n) for n in ("een", "twee", "drie"))
+    with ConverterPool(workers=1, timeout=5) as pool:
+        pool.submit(first, tmp_path / "een.pdf")
+        assert [error for _, error in pool.completed()] == [None]
+        (office,) = [p for p in office_processes(work) if "soffice.bin" in p]
+        # A LibreOffice that stops answering: the worker's next conversion hangs.
+        os.kill(int(office.split()[0]), signal.SIGSTOP)
+        pool.submit(second, tmp_path / "twee.pdf")
+        pool.submit(third, tmp_path / "drie.pdf")
+        result = pool.wait()
+        assert not running(int(office.split()[0]))
+    assert result.failed == {}
+    assert "twee" in pdf_text(tmp_path / "twee.pdf")
+    assert "drie" in pdf_text(tmp_path / "drie.pdf")
+
+
+def test_a_document_that_hangs_twice_is_reported_and_the_others_go_on(
+    tmp_path: Path, work: Path
+) -> None:
+    slow = make_slow_docx(tmp_path / "eindeloos.docx")
+    letters = [make_docx(tmp_path / f"brief {i}.docx", f"Brief {i}") for i in range(3)]
+    sources = [slow, *letters]
+    result = convert_files(sources, [s.with_suffix(".pdf") for s in sources], workers=2, timeout=4)
+    assert result.failed == {slow: "LibreOffice reageerde niet binnen 4 seconden"}
+    assert set(result.converted) == set(letters)
+    assert not slow.with_suffix(".pdf").exists()
+
+
+def test_workers_are_recycled(tmp_path: Path, work: Path) -> None:
+    sources = [make_docx(tmp_path / f"{i}.docx", f"Document {i}") for i in range(5)]
+    with ConverterPool(workers=1, recycle_after=2) as pool:
+        for source in sources:
+            pool.submit(source, source.with_suffix(".pdf"))
+        result = pool.wait()
+        assert pool.work_dir is not None
+        started = [p.name for p in pool.work_dir.iterdir() if p.name.startswith("werker-")]
+    assert result.failed == {}
+    assert len(result.converted) == 5
+    assert len(started) == 3
+
+
+@pytest.fixture
+def without_uno(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As on a machine without python3-uno: the Python of opp-docs has no `uno` module."""
+    monkeypatch.setenv(convert.UNO_PYTHON_ENV, sys.executable)
+    convert.find_uno_python.cache_clear()
+    yield
+    convert.find_uno_python.cache_clear()
+
+
+@pytest.mark.parametrize("uno", [True, False])
+def test_pdfa(tmp_path: Path, work: Path, request: pytest.FixtureRequest, uno: bool) -> None:
+    if not uno:
+        request.getfixturevalue("without_uno")
+    source = make_docx(tmp_path / "archief.docx", "Archief")
+    with ConverterPool(pdfa=True) as pool:
+        pool.submit(source, tmp_path / "archief.pdf")
+        result = pool.wait()
+        assert pool.uses_uno is uno
+    assert result.failed == {}
+    metadata = PdfReader(tmp_path / "archief.pdf").xmp_metadata
+    assert metadata is not None
+    assert re.search(rb"pdfaid:part(>|=\")2", metadata.stream.get_data())
+
+
+def test_spreadsheet_to_xlsx(tmp_path: Path, work: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("Leerlingnummer,Achternaam\n990101,Jansen\n", encoding="utf-8")
+    result = convert_files([source], [tmp_path / "export.xlsx"], fmt="xlsx")
+    assert result.failed == {}
+    with zipfile.ZipFile(tmp_path / "export.xlsx") as z:
+        assert "Jansen" in z.read("xl/sharedStrings.xml").decode()
+
+
+def test_without_uno_the_batch_fallback_converts(
+    tmp_path: Path, work: Path, without_uno: None
+) -> None:
+    good = make_docx(tmp_path / "goed.docx", "Goed")
+    corrupt = tmp_path / "kapot.docx"
+    corrupt.write_bytes(CORRUPT)
+    with ConverterPool(workers=2) as pool:
+        pool.submit(good, tmp_path / "goed.pdf")
+        pool.submit(corrupt, tmp_path / "kapot.pdf")
+        result = pool.wait()
+        assert not pool.uses_uno
+    assert set(result.converted) == {good}
+    assert set(result.failed) == {corrupt}
+    assert "Goed" in pdf_text(tmp_path / "goed.pdf")
+
+
+def test_ctrl_c_leaves_no_libreoffice(tmp_path: Path, work: Path) -> None:
+    sources = [make_docx(tmp_path / f"{i}.docx", f"Document {i}") for i in range(40)]
+    script = tmp_path / "omzetten.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            from pathlib import Path
+            from opp_docs.convert import convert_files
+            sources = [Path(p) for p in {[str(s) for s in sources]!r}]
+            convert_files(sources, [s.with_suffix(".pdf") for s in sources], workers=2)
+            """
+        )
+    )
+    run = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: any(s.with_suffix(".pdf").exists() for s in sources), run)
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    assert "KeyboardInterrupt" in stderr
+    assert office_processes(work, wait=10) == []
+
+
+def wait_for(condition: Any, run: subprocess.Popen[Any], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert run.poll() is None, "the run ended before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+# Through the pipeline.
+
+
+def demo(out: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable, "-c", "from opp_docs.cli import main; main()",
+            "demo", "--output", str(out), "--schooljaar", YEAR,
+            "--sjablonen", str(REPO / "templates"), *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+
+
+def test_rerun_with_nothing_changed_converts_nothing(
+    tmp_path: Path, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["demo", "--output", str(tmp_path / "out"), "--schooljaar", YEAR]
+    first = CliRunner().invoke(main, [*args, "--sjablonen", str(REPO / "templates")])
+    assert first.exit_code == 0, first.output
+    converted: list[Path] = []
+    submit = ConverterPool.submit
+
+    def spy(pool: ConverterPool, source: Path, target: Path) -> None:
+        converted.append(source)
+        submit(pool, source, target)
+
+    monkeypatch.setattr(ConverterPool, "submit", spy)
+    second = CliRunner().invoke(main, [*args, "--sjablonen", str(REPO / "templates")])
+    assert second.exit_code == 0, second.output
+    assert "0 gemaakt, 40 hergebruikt, 0 mislukt" in second.output
+    # No document and no dossier cover (the overviews are not student documents).
+    assert [p for p in converted if STUDENTS_DIR in p.parts] == []
+
+
+def test_a_killed_run_then_a_rerun_gives_complete_valid_output(tmp_path: Path, work: Path) -> None:
+    out = tmp_path / "out"
+    year = out / YEAR
+    run = demo(out)
+    wait_for(lambda: len(list(year.glob("leerlingen/*/*.pdf"))) >= 3, run)
+    run.kill()
+    run.wait()
+    assert office_processes(work, wait=10) == []
+
+    rerun = demo(out)
+    output, _ = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, output
+    assert "0 mislukt" in output
+
+    manifest = json.loads((year / "manifest.json").read_text("utf-8"))
+    assert len(manifest["leerlingen"]) == len(COHORT)
+    with_plan = [s for s in manifest["leerlingen"] if s["route"] in ("opp", "opp-light")]
+    assert with_plan
+    for student in with_plan:
+        assert len(student["documenten"]) == 5
+        pages = 0
+        for document in student["documenten"]:
+            # The killed run's own files are recognised as its own, not as staff edits.
+            assert document["bewerkt"] is False, document
+            assert document["pdf"] is not None
+            pages += len(PdfReader(year / document["pdf"]).pages)
+        dossier = PdfReader(year / student["dossier"])
+        assert len(dossier.pages) == 1 + pages
+    leftovers = [
+        p
+        for p in year.rglob("*")
+        if p.name.startswith((".tmp-", ".voorblad")) or "nieuwe versie" in p.name
+    ]
+    assert leftovers == []
+    assert not (year / ".opp-docs.lock").exists()
