@@ -29,7 +29,14 @@ from docxtpl import DocxTemplate
 
 from opp_docs.errors import TemplateError
 from opp_docs.files import sha256_file
-from opp_docs.render import clean_text, jinja_env, render_document, template_path
+from opp_docs.render import (
+    PROPERTIES,
+    clean_text,
+    document_property,
+    jinja_env,
+    render_document,
+    template_path,
+)
 
 _JINJA = re.compile(r"\{[{%#]")
 _LISTING = re.compile("[\t\n\a\f]")
@@ -55,9 +62,7 @@ class CompiledTemplate:
                 raise Unsupported(f"{path.name}: Jinja in voetnoten")
         self._template = template
         properties = document.core_properties
-        self._properties = {
-            name: env.from_string(getattr(properties, name)) for name in _PROPERTIES
-        }
+        self._properties = {name: env.from_string(getattr(properties, name)) for name in PROPERTIES}
         self._core = serialize_part_xml(properties._element)
         self._body = env.from_string(_for_jinja(template.patch_xml(template.get_xml())))
         self._parts: dict[str, jinja2.Template] = {}
@@ -96,7 +101,7 @@ class CompiledTemplate:
         core = parse_xml(self._core)
         properties = CoreProperties(core)
         for name, value in self._properties.items():
-            setattr(properties, name, value.render(context))
+            setattr(properties, name, document_property(value.render(context)))
         out = io.BytesIO(self._static)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as docx:
             docx.writestr(_entry("word/document.xml"), serialize_part_xml(document))
@@ -107,8 +112,6 @@ class CompiledTemplate:
         return out.getvalue()
 
 
-# The document properties docxtpl renders (the others cannot be set as text).
-_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 _CORE = "docProps/core.xml"
 
 

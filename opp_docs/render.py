@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from dataclasses import dataclass
@@ -201,11 +202,14 @@ def count_prompts(docx: Path) -> int:
     return count
 
 
-def _prompt_style_ids(styles_xml: bytes) -> set[str]:
+@functools.lru_cache(maxsize=32)
+def _prompt_style_ids(styles_xml: bytes) -> frozenset[str]:
+    # Every document of a template shares its styles part; parsing it is half the cost of a
+    # count, so the overviews of a whole cohort parse it once per template.
     root = etree.fromstring(styles_xml)
     ids = set()
     for style in root.iter(f"{_W}style"):
         name = style.find(f"{_W}name")
         if name is not None and name.get(f"{_W}val") == PROMPT_STYLE:
             ids.add(style.get(f"{_W}styleId", ""))
-    return ids
+    return frozenset(ids)

@@ -319,11 +319,6 @@ def test_a_name_too_long_for_the_document_title(tmp_path: Path) -> None:
     assert len(title) == 255 and LONG_NAME[:200] in title
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_compiled_template.CompiledTemplate.render sets the properties without "
-    "render.document_property",
-)
 def test_a_name_too_long_for_the_document_title_in_the_pipelines_renderer() -> None:
     data = template_cache().render("opp", context_for("opp", LONG_NAME))
     assert LONG_NAME in document_text(data)
