@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import logging
 import math
@@ -62,6 +63,8 @@ OVERZICHT = "overzicht.xlsx"
 BRON_AANMELDING = "bron-aanmelding.xlsx"
 PLANNING = "planning.ics"
 DOCENTENOVERZICHT = "docentenoverzicht.docx"
+# The content digest of the Word file the teacher overview's PDF was made from.
+TEACHERS_PDF_SOURCE = ".docentenoverzicht-pdf-bron"
 
 # Deadline keys as in the manifest, in procedure order, with their column header.
 DEADLINE_HEADERS: dict[str, str] = {
@@ -129,8 +132,14 @@ def write_overviews(
         entries, year_dir / DOCENTENOVERZICHT, schooljaar, config, today
     )
     written.append(teachers)
-    if pdf:
-        target = teachers.with_suffix(".pdf")
+    target = teachers.with_suffix(".pdf")
+    made_from = year_dir / TEACHERS_PDF_SOURCE
+    content = _word_content_digest(teachers)
+    unchanged = target.exists() and made_from.exists() and made_from.read_text("utf-8") == content
+    if pdf and unchanged:
+        # A LibreOffice start costs seconds; a rerun with the same classes needs none.
+        written.append(target)
+    elif pdf:
         try:
             converted = convert_files([teachers], [target])
         except ConversionError as e:
@@ -138,9 +147,20 @@ def write_overviews(
         else:
             if teachers in converted.converted:
                 written.append(target)
+                write_bytes_atomic(made_from, content.encode("utf-8"))
             else:
                 log.warning("%s: geen PDF gemaakt: %s", teachers.name, converted.failed[teachers])
     return written
+
+
+def _word_content_digest(docx_path: Path) -> str:
+    """A digest of what the document shows, leaving out the save time in its properties."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(docx_path) as z:
+        for name in sorted(z.namelist()):
+            if name.startswith("word/"):
+                digest.update(name.encode("utf-8") + b"\0" + z.read(name))
+    return digest.hexdigest()
 
 
 def _row_order(outcome: StudentOutcome) -> tuple[int, tuple[object, ...], tuple[str, str, str]]:

@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 
 from opp_docs.cli import main
 from opp_docs.config import Config
+from opp_docs.convert import ConversionResult
 from opp_docs.deadlines import compute_deadlines
 from opp_docs.files import sha256_file
 from opp_docs.models import DocumentKind, Leerling, Route, SchoolYear
@@ -680,3 +681,36 @@ def test_planning_command_writes_the_teacher_pdf(tmp_path: Path) -> None:
     assert len([p for p in pages if p.strip()]) == len(klassen)
     assert "Vertrouwelijk" in pages[0]
     assert "mevr. J. de Wit" in pages[0]
+
+
+def test_teacher_pdf_is_only_remade_when_the_overview_changed(
+    tmp_path: Path, cohort: list[StudentOutcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Path] = []
+
+    def fake_convert(sources: list[Path], targets: list[Path]) -> ConversionResult:
+        calls.extend(sources)
+        for target in targets:
+            target.write_bytes(b"%PDF-1.7 stand-in")
+        return ConversionResult(dict(zip(sources, targets, strict=True)), {})
+
+    monkeypatch.setattr("opp_docs.overviews.convert_files", fake_convert)
+    today = dt.date(2026, 9, 1)
+
+    def run(*outcomes: StudentOutcome) -> None:
+        write_overviews(
+            summary(tmp_path, *outcomes),
+            tmp_path,
+            schooljaar=YEAR,
+            config=CONFIG,
+            today=today,
+        )
+
+    run(*cohort)
+    run(*cohort)
+    assert len(calls) == 1
+    run(*cohort[:1])
+    assert len(calls) == 2
+    (tmp_path / "docentenoverzicht.pdf").unlink()
+    run(*cohort[:1])
+    assert len(calls) == 3
