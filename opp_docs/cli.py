@@ -15,9 +15,11 @@ from opp_docs.config import CONFIG_NAME, Config, load_config
 from opp_docs.errors import OppDocsError
 from opp_docs.formatting import datum
 from opp_docs.models import SchoolYear
+from opp_docs.overviews import run_planning
 from opp_docs.pipeline import RunOptions, RunSummary, run_check, run_dossiers
 from opp_docs.retention import delete, expired_years
 from opp_docs.run_details import detail_lines
+from opp_docs.sjablonen import check_templates, list_fields
 from opp_docs.voorbeeld import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -52,6 +54,13 @@ config_option = click.option(
     default=CONFIG_NAME,
     show_default=True,
     help="Instellingenbestand van de school.",
+)
+intake_option = click.option(
+    "--intake",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="intake",
+    show_default=True,
+    help="Map met de exports van de administratie (wordt nooit gewijzigd).",
 )
 output_option = click.option(
     "--output",
@@ -135,13 +144,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--intake",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="intake",
-    show_default=True,
-    help="Map met de exports van de administratie (wordt nooit gewijzigd).",
-)
+@intake_option
 @output_option
 @schooljaar_option
 @config_option
@@ -204,13 +207,7 @@ def dossiers(
 
 
 @main.command()
-@click.option(
-    "--intake",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="intake",
-    show_default=True,
-    help="Map met de exports van de administratie (wordt nooit gewijzigd).",
-)
+@intake_option
 @output_option
 @schooljaar_option
 @config_option
@@ -294,7 +291,6 @@ def velden() -> None:
 
         opp-docs templates velden
     """
-    from opp_docs.sjablonen import list_fields
 
     click.echo(
         "Velden voor de Word-sjablonen, met de waarden van een verzonnen leerling.\n"
@@ -332,7 +328,6 @@ def templates_check(folder: Path) -> None:
 
         opp-docs templates check --templates templates
     """
-    from opp_docs.sjablonen import check_templates
 
     try:
         result = check_templates(folder)
@@ -447,13 +442,7 @@ def _print_intake_line(summary: RunSummary) -> None:
 
 
 @main.command()
-@click.option(
-    "--intake",
-    type=click.Path(file_okay=False, path_type=Path),
-    default="intake",
-    show_default=True,
-    help="Map met de exports van de administratie (wordt nooit gewijzigd).",
-)
+@intake_option
 @output_option
 @schooljaar_option
 @config_option
@@ -469,7 +458,6 @@ def planning(intake: Path, output: Path, schooljaar: SchoolYear, instellingen: P
 
         opp-docs planning --intake intake --output output --schooljaar 2026-2027
     """
-    from opp_docs.overviews import run_planning
 
     try:
         result = run_planning(intake, output, schooljaar, _config(instellingen))
