@@ -16,12 +16,10 @@ import os
 import posixpath
 import re
 import shutil
-import signal
 import struct
-import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,7 +29,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from opp_docs.config import Config
-from opp_docs.errors import FileProblem, IntakeFilesError, IntakeFolderError
+from opp_docs.convert import convert_files
+from opp_docs.errors import ConversionError, FileProblem, IntakeFilesError, IntakeFolderError
 from opp_docs.fields import FIELDS, FIELDS_BY_KEY, Field, FieldType, HeaderMatch, header_index
 from opp_docs.fields import match_header as _match_header
 from opp_docs.models import IntakeResult, Leerling, Ouder, Place, Problem, Route, SchoolYear
@@ -58,7 +57,6 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
 CONVERTED_SUFFIXES = (".xls", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt")
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
-CONVERT_TIMEOUT = 60
 # The header row is looked for among the first rows that hold anything.
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 2
@@ -954,56 +952,28 @@ class _Converter:
         self.count = 0
 
     def to_xlsx(self, path: Path) -> Path:
-        program = shutil.which("soffice") or shutil.which("libreoffice")
-        if program is None:
-            raise _Unreadable(
-                f"dit bestandstype ({path.suffix}) moet worden omgezet, maar LibreOffice is niet "
-                "geïnstalleerd.",
-                "Installeer LibreOffice: make install. Of sla het bestand in Excel op als .xlsx.",
-            )
         self.count += 1
         job = self.work / f"bestand{self.count}"
         job.mkdir()
         # Convert a copy, so LibreOffice never puts a lock file next to the original.
         source = job / f"invoer{path.suffix.casefold() or '.xls'}"
         shutil.copyfile(path, source)
-        profile = (self.work / "profiel").as_uri()
-        command = [
-            program,
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation={profile}",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(job / "uit"),
-            str(source),
-        ]
-        _run_with_timeout(command, CONVERT_TIMEOUT)
-        result = job / "uit" / "invoer.xlsx"
-        if not result.exists():
+        result = job / "invoer.xlsx"
+        try:
+            converted = convert_files([source], [result], fmt="xlsx", workers=1)
+        except ConversionError as e:
+            raise _Unreadable(
+                f"dit bestandstype ({path.suffix}) moet worden omgezet, maar LibreOffice is niet "
+                "geïnstalleerd.",
+                "Installeer LibreOffice: make install. Of sla het bestand in Excel op als .xlsx.",
+            ) from e
+        if source not in converted.converted or not result.exists():
             raise _Unreadable(
                 "het bestand kan niet worden omgezet: het is beschadigd of beveiligd met een "
                 "wachtwoord.",
                 _RESAVE_XLSX,
             )
         return result
-
-
-def _run_with_timeout(command: Sequence[str], timeout: int) -> None:
-    # A new session, so a hung LibreOffice and the children it started are killed together.
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise _Unreadable(
-            f"het omzetten met LibreOffice duurde langer dan {timeout} seconden.",
-            _RESAVE_XLSX,
-        ) from None
 
 
 # --- header and rows ----------------------------------------------------------------------
