@@ -37,7 +37,7 @@ OKR_HEADERS = [
 ]  # fmt: skip
 
 
-def _student(
+def example_student(
     nummer: str,
     achternaam: str,
     roepnaam: str,
@@ -65,7 +65,7 @@ def _student(
 
 
 COHORT: list[dict[str, Any]] = [
-    _student(
+    example_student(
         "990101",
         "Jansen",
         "Sem",
@@ -88,7 +88,7 @@ COHORT: list[dict[str, Any]] = [
         hulpverlening="Ambulant begeleider via het samenwerkingsverband.",
         toets=("1F", "1F", "2F"),
     ),
-    _student(
+    example_student(
         "990102",
         "Bakker",
         "Noor",
@@ -103,7 +103,7 @@ COHORT: list[dict[str, Any]] = [
         belemmerende_factoren="Faalangst; perfectionisme.",
         toets=("2F", "2F", "1S"),
     ),
-    _student(
+    example_student(
         "990103",
         "Visser",
         "Daan",
@@ -119,7 +119,7 @@ COHORT: list[dict[str, Any]] = [
         belemmerende_factoren="Impulsief gedrag; conflicten in de pauze.",
         toets=("<1F", "1F", "1F"),
     ),
-    _student(
+    example_student(
         "990104",
         "Smit",
         "Lotte",
@@ -131,7 +131,7 @@ COHORT: list[dict[str, Any]] = [
         rt_momenten=4,
         toets=("1F", "<1F", "1F"),
     ),
-    _student(
+    example_student(
         "990105",
         "Meijer",
         "Finn",
@@ -144,7 +144,7 @@ COHORT: list[dict[str, Any]] = [
         ondersteuningsbehoefte="Veel herhaling; praktisch leren.",
         toets=("<1F", "<1F", "<1F"),
     ),
-    _student(
+    example_student(
         "990106",
         "Mulder",
         "Emma",
@@ -156,7 +156,7 @@ COHORT: list[dict[str, Any]] = [
         ondersteuningsbehoefte="Had in groep 7-8 een OPP voor werkhouding.",
         toets=("2F", "1S", "1S"),
     ),
-    _student(
+    example_student(
         "990107",
         "Boer",
         "Julia",
@@ -169,7 +169,7 @@ COHORT: list[dict[str, Any]] = [
         rt_momenten=3,
         toets=("1F", "1F", "2F"),
     ),
-    _student(
+    example_student(
         "990108",
         "Dekker",
         "Lucas",
@@ -181,7 +181,7 @@ COHORT: list[dict[str, Any]] = [
         rt_momenten=9,
         toets=("1F", "1F", "1F"),
     ),
-    _student(
+    example_student(
         "990109",
         "Vries",
         "Yara",
@@ -197,7 +197,7 @@ COHORT: list[dict[str, Any]] = [
         ondersteuningsbehoefte="Extra begeleiding bij begrijpend lezen.",
         toets=("<1F", "1F", "1F"),
     ),
-    _student(
+    example_student(
         "990110",
         "Hendriks",
         "Milan",
@@ -212,7 +212,7 @@ COHORT: list[dict[str, Any]] = [
         thuissituatie="Ouders gescheiden; woont afwisselend bij beide ouders.",
         toets=("2F", "1F", "1F"),
     ),
-    _student(
+    example_student(
         "990111",
         "Peters",
         "Sophie",
@@ -225,7 +225,7 @@ COHORT: list[dict[str, Any]] = [
         ondersteuningsbehoefte='Stressklachten rond examens ("het wordt me te veel").',
         toets=("2F", "2F", "1F"),
     ),
-    _student(
+    example_student(
         "990112",
         "Yılmaz",
         "Elif",
@@ -236,7 +236,7 @@ COHORT: list[dict[str, Any]] = [
         ondersteuningsbehoefte="Taalachterstand Nederlands; extra woordenschatlessen.",
         toets=("<1F", "1F", "2F"),
     ),
-    _student(
+    example_student(
         "990113",
         "Bos",
         "Thijs",
@@ -249,7 +249,7 @@ COHORT: list[dict[str, Any]] = [
         route="basisondersteuning",
         toets=("2F", "2F", "2F"),
     ),
-    _student(
+    example_student(
         "990114",
         "Willems",
         "Zoë",
@@ -266,8 +266,10 @@ def _yes(value: Any) -> str:
     return "ja" if value else "nee"
 
 
-def write_example_intake(folder: Path, schooljaar: SchoolYear) -> list[Path]:
-    """Write the cohort as two exports (registrations and OKR data) into `folder`."""
+def write_example_intake(
+    folder: Path, schooljaar: SchoolYear, cohort: list[dict[str, Any]] = COHORT
+) -> list[Path]:
+    """Write a cohort (of `example_student`s) as two exports, registrations and OKR data."""
     folder.mkdir(parents=True, exist_ok=True)
     start = schooljaar.first_day
     registrations = Workbook()
@@ -281,8 +283,9 @@ def write_example_intake(folder: Path, schooljaar: SchoolYear) -> list[Path]:
     okr_sheet.append([f"Overdrachtsgegevens basisscholen {schooljaar}"])
     okr_sheet.append([])
     okr_sheet.append(OKR_HEADERS)
-    for i, s in enumerate(COHORT):
-        birth = dt.date(start.year - s["leeftijd"] - 1, 1 + i % 12, 3 + i)
+    for i, s in enumerate(cohort):
+        # Spread over the year; the modulo keeps large benchmark cohorts on real dates.
+        birth = dt.date(start.year - s["leeftijd"] - 1, 1 + i % 12, 3 + i % 26)
         ouders = [*s["ouders"], ("", "", ""), ("", "", "")][:2]
         okr = s["okr"]
         registrations.active.append(
@@ -293,11 +296,11 @@ def write_example_intake(folder: Path, schooljaar: SchoolYear) -> list[Path]:
                 _yes(okr.get("lwoo")), _yes(okr.get("pro")), _yes(okr.get("opp_po")),
                 _yes(okr.get("dyslexie")), "nee",
                 *ouders[0], *ouders[1],
-                dt.date(start.year, 3, 10 + i),
+                dt.date(start.year, 3, 10 + i % 18),
             ]
         )  # fmt: skip
         lezen, taal, rekenen = okr.get("toets", ("", "", ""))
-        signaal = dt.date(start.year, 11, 2 + i) if okr.get("signaal") else None
+        signaal = dt.date(start.year, 11, 2 + i % 27) if okr.get("signaal") else None
         okr_sheet.append(
             [
                 s["nummer"], lezen, taal, rekenen,

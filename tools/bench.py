@@ -11,7 +11,6 @@ compares like with like on this machine. Prints figures only; nothing here asser
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import random
 import resource
 import subprocess
@@ -22,13 +21,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from opp_docs.config import Config
 from opp_docs.convert import default_workers, find_soffice
 from opp_docs.models import SchoolYear
 from opp_docs.pipeline import RunOptions, RunSummary, run_dossiers
-from opp_docs.voorbeeld import OKR_HEADERS, REGISTRATION_HEADERS
+from opp_docs.voorbeeld import example_student, write_example_intake
 
 REPO = Path(__file__).resolve().parent.parent
 YEAR = SchoolYear(2026)
@@ -38,52 +35,31 @@ ACHTERNAMEN = ["Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Boer",
 
 
 def write_cohort(folder: Path, schooljaar: SchoolYear, count: int) -> None:
-    """Two exports like the example cohort's, with `count` students on ondersteuningsniveau
-    zwaar (route opp). Numbers 99xxxx: a range the administration never hands out."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Exports like the example cohort's, with `count` students on ondersteuningsniveau zwaar
+    (route opp). Numbers 99xxxx: a range the administration never hands out."""
     rng = random.Random(6)
-    start = schooljaar.first_day
-    registrations = Workbook()
-    sheet = registrations.active
-    sheet.title = "Aanmeldingen"
-    sheet.append(REGISTRATION_HEADERS)
-    okr = Workbook()
-    okr_sheet = okr.active
-    okr_sheet.title = "OKR"
-    okr_sheet.append(OKR_HEADERS)
+    cohort = []
     for i in range(count):
-        roepnaam = rng.choice(ROEPNAMEN)
         achternaam = rng.choice(ACHTERNAMEN)
-        nummer = f"99{i + 1:04d}"
-        birth = dt.date(start.year - 13, 1 + i % 12, 1 + i % 28)
-        sheet.append(
-            [
-                nummer, achternaam, "", roepnaam, birth, "MV"[i % 2],
-                f"Basisschool De {['Regenboog', 'Linde', 'Wilg'][i % 3]}", "vmbo-tl/havo",
-                f"1{'ABC'[i % 3]}", ["mevr. Kok", "dhr. Aydın", "mevr. Prins"][i % 3],
-                "nee", "nee", "nee", "nee", "nee",
-                f"A. {achternaam}", f"ouder{i}@example.nl", "06-11111111",
-                f"B. {achternaam}", f"ouder{i}b@example.nl", "06-22222222",
-                dt.date(start.year, 3, 1 + i % 28),
-            ]
+        cohort.append(
+            example_student(
+                f"99{i + 1:04d}", achternaam, rng.choice(ROEPNAMEN), 12,
+                geslacht="MV"[i % 2], advies="vmbo-tl/havo", klas=f"1{'ABC'[i % 3]}",
+                ouders=((f"A. {achternaam}", f"ouder{i}@example.nl", "06-11111111"),
+                        (f"B. {achternaam}", f"ouder{i}b@example.nl", "06-22222222")),
+                toets=("1F", "1F", "2F"),
+                ondersteuningsbehoefte="Heeft structuur en voorspelbaarheid nodig.\n"
+                "Korte, duidelijke instructies.",
+                bevorderende_factoren="Sterk in rekenen; behulpzaam.",
+                belemmerende_factoren="Snel overprikkeld; plant slecht.",
+                sociaal_emotioneel="Trekt zich terug bij conflicten.",
+                werkhouding="Werkt goed met een planner.",
+                thuissituatie="Woont bij beide ouders.",
+                hulpverlening="Ambulant begeleider.",
+                ondersteuningsniveau="zwaar", rt_momenten=12,
+            )
         )  # fmt: skip
-        okr_sheet.append(
-            [
-                nummer, "1F", "1F", "2F",
-                "Heeft structuur en voorspelbaarheid nodig.\nKorte, duidelijke instructies.",
-                "Sterk in rekenen; behulpzaam.", "Snel overprikkeld; plant slecht.",
-                "Trekt zich terug bij conflicten.", "Werkt goed met een planner.",
-                "Woont bij beide ouders.", "Ambulant begeleider.", "zwaar", 12,
-                "nee", "nee", "nee", None, "",
-            ]
-        )  # fmt: skip
-    for ws in (sheet, okr_sheet):
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "DD-MM-YYYY"
-    registrations.save(folder / "aanmeldingen.xlsx")
-    okr.save(folder / "okr-gegevens.xlsx")
+    write_example_intake(folder, schooljaar, cohort)
 
 
 def naive_convert(docs: list[Path], work: Path) -> float:
