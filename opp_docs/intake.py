@@ -282,14 +282,7 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
         "het goede bestand is; exporteer anders alleen de leerlingen van dit schooljaar, of "
         "verdeel de lijst over meer bestanden.",
     )
-    try:
-        with path.open("rb") as f:
-            head = f.read(8)
-    except OSError as e:
-        raise _Unreadable(
-            f"het bestand kan niet worden geopend ({e.strerror}).",
-            "Sluit het bestand in andere programma's en probeer opnieuw.",
-        ) from e
+    head = _read_head(path, 8)
     if not head:
         raise _Unreadable("het bestand is leeg.", "Exporteer het bestand opnieuw.")
     if head.startswith(_ZIP_MAGIC):
@@ -904,20 +897,25 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(before)
 
 
+def _read_head(path: Path, size: int) -> bytes:
+    """The first bytes of a file, which tell its real type whatever its extension says."""
+    try:
+        with path.open("rb") as f:
+            return f.read(size)
+    except OSError as e:
+        raise _Unreadable(
+            f"het bestand kan niet worden geopend ({e.strerror}).",
+            "Sluit het bestand in andere programma's en probeer opnieuw.",
+        ) from e
+
+
 def _check_pdf(path: Path) -> None:
     _check_size(
         path,
         "Vraag de basisschool het rapport kleiner op te slaan, bijvoorbeeld via 'Afdrukken als "
         "PDF' of met een lagere scankwaliteit.",
     )
-    try:
-        with path.open("rb") as f:
-            head = f.read(1024)
-    except OSError as e:
-        raise _Unreadable(
-            f"het bestand kan niet worden geopend ({e.strerror}).",
-            "Sluit het bestand in andere programma's en probeer opnieuw.",
-        ) from e
+    head = _read_head(path, 1024)
     if b"%PDF-" not in head:
         raise _Unreadable(
             "het bestand is geen geldige PDF.",
