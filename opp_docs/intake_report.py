@@ -7,12 +7,12 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from opp_docs.models import IntakeResult, Problem
+from opp_docs.sheets import MAX_CELL, Value, clean, put
 
 PROBLEM_HEADERS = (
     "Bestand",
@@ -29,19 +29,6 @@ PROBLEM_WIDTHS = (28, 16, 6, 24, 24, 60, 60, 15, 12)
 HIGHLIGHT = PatternFill(fill_type="solid", start_color="FFFF9999", end_color="FFFF9999")
 NOTE_FILL = PatternFill(fill_type="solid", start_color="FFFFEB9C", end_color="FFFFEB9C")
 BOLD = Font(bold=True)
-# Excel refuses cell text longer than this.
-MAX_CELL = 32767
-
-
-def _put(sheet: Worksheet, row: int, column: int, value: object) -> None:
-    """Write a value; text is always stored as text, so '=…' can never become a formula."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        # Control characters from a CSV cannot be stored in a workbook.
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
-        cell.data_type = "s"
-    else:
-        cell.value = value
 
 
 def write_intake_report(result: IntakeResult, path: Path) -> None:
@@ -66,13 +53,13 @@ def write_intake_report(result: IntakeResult, path: Path) -> None:
 
 def _write_problems(sheet: Worksheet, problems: list[Problem]) -> None:
     for column, (header, width) in enumerate(zip(PROBLEM_HEADERS, PROBLEM_WIDTHS, strict=True), 1):
-        _put(sheet, 1, column, header)
+        put(sheet, 1, column, header)
         sheet.cell(row=1, column=column).font = BOLD
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
     sheet.freeze_panes = "A2"
     wrap = Alignment(wrap_text=True, vertical="top")
     for row, p in enumerate(problems, start=2):
-        values: tuple[object, ...] = (
+        values: tuple[Value, ...] = (
             p.place.file,
             p.place.sheet,
             p.place.row or "",
@@ -84,7 +71,7 @@ def _write_problems(sheet: Worksheet, problems: list[Problem]) -> None:
             "ja" if p.blocking else "nee",
         )
         for column, value in enumerate(values, start=1):
-            _put(sheet, row, column, value)
+            put(sheet, row, column, value)
             sheet.cell(row=row, column=column).alignment = wrap
     if problems:
         sheet.auto_filter.ref = f"A1:I{len(problems) + 1}"
@@ -102,7 +89,7 @@ def _write_rows(sheet: Worksheet, problems: list[Problem]) -> None:
         if len(p.headers) > len(headers.get(key, ())):
             headers[key] = p.headers
     line = 1
-    _put(
+    put(
         sheet,
         line,
         1,
@@ -112,20 +99,20 @@ def _write_rows(sheet: Worksheet, problems: list[Problem]) -> None:
     line += 2
     for (file, sheet_name), rows in groups.items():
         title = f"{file}, blad '{sheet_name}'" if sheet_name else file
-        _put(sheet, line, 1, title)
+        put(sheet, line, 1, title)
         sheet.cell(row=line, column=1).font = BOLD
         line += 1
-        _put(sheet, line, 1, "Rij")
+        put(sheet, line, 1, "Rij")
         for column, header in enumerate(headers[(file, sheet_name)], start=2):
-            _put(sheet, line, column, header)
+            put(sheet, line, column, header)
             sheet.cell(row=line, column=column).font = BOLD
         line += 1
         for number in sorted(rows):
             row_problems = rows[number]
             values = max((p.row_values for p in row_problems), key=len)
-            _put(sheet, line, 1, number)
+            put(sheet, line, 1, number)
             for column, value in enumerate(values, start=2):
-                _put(sheet, line, column, value)
+                put(sheet, line, column, value)
             notes: dict[int, list[str]] = {}
             for p in row_problems:
                 notes.setdefault(p.column_index, []).append(f"{p.problem} {p.fix}")
@@ -133,7 +120,7 @@ def _write_rows(sheet: Worksheet, problems: list[Problem]) -> None:
                 # A problem about the whole row is noted on the row number.
                 cell = sheet.cell(row=line, column=index + 2 if index >= 0 else 1)
                 cell.fill = HIGHLIGHT
-                text = ILLEGAL_CHARACTERS_RE.sub("", "\n\n".join(texts))[:MAX_CELL]
+                text = clean("\n\n".join(texts))[:MAX_CELL]
                 cell.comment = Comment(text, "opp-docs", width=320, height=160)
             line += 1
         line += 1
@@ -142,11 +129,11 @@ def _write_rows(sheet: Worksheet, problems: list[Problem]) -> None:
 
 
 def _write_notes(sheet: Worksheet, result: IntakeResult) -> None:
-    _put(sheet, 1, 1, "Meldingen")
+    put(sheet, 1, 1, "Meldingen")
     sheet.cell(row=1, column=1).font = BOLD
     sheet.column_dimensions["A"].width = 120
     lines = [f"Gelezen: {name}" for name in result.files_read] + result.notes
     for row, text in enumerate(lines, start=2):
-        _put(sheet, row, 1, text)
+        put(sheet, row, 1, text)
         if not text.startswith("Gelezen: "):
             sheet.cell(row=row, column=1).fill = NOTE_FILL

@@ -41,7 +41,7 @@ from docx.text.run import Run
 from icalendar import Calendar, Event
 from lxml import etree
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -53,6 +53,7 @@ from opp_docs.files import atomic_path, inside, sha256_file, write_bytes_atomic
 from opp_docs.formatting import datum, ja_nee
 from opp_docs.models import DOCUMENTS_PER_ROUTE, DocumentKind, IntakeResult, Route, SchoolYear
 from opp_docs.render import PROMPT_STYLE, count_prompts
+from opp_docs.sheets import Value, clean, put
 
 if TYPE_CHECKING:
     from opp_docs.pipeline import RunSummary, StudentOutcome
@@ -319,8 +320,6 @@ def _written_text(p: Any, styles: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------------------
 # Spreadsheets
 
-# Excel refuses cell text longer than this.
-MAX_CELL = 32767
 # A font without a name shows as a serif in LibreOffice; Calibri is the cells' default.
 SHEET_FONT = "Calibri"
 LINE_HEIGHT = 15.0
@@ -330,9 +329,6 @@ PASSED_FONT = Font(name=SHEET_FONT, color="FF9C0006")
 SOON_FILL = PatternFill(fill_type="solid", start_color="FFFFD8A8", end_color="FFFFD8A8")
 SOON_FONT = Font(name=SHEET_FONT, color="FF7F3F00")
 BOLD = Font(name=SHEET_FONT, bold=True)
-DATE_FORMAT = "DD-MM-YYYY"
-
-Value = str | int | dt.date | None
 
 
 @dataclass(frozen=True)
@@ -343,25 +339,6 @@ class Column:
     wrap: bool = False
     # Dates, numbers and yes/no read best centred.
     center: bool = False
-
-
-def clean(text: str) -> str:
-    """Drop the control characters that XML (xlsx, docx) cannot hold and calendars choke on."""
-    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
-
-
-def put(sheet: Worksheet, row: int, column: int, value: Value) -> Cell:
-    """Write one cell. Text is always stored as text, so intake data starting with '=', '+',
-    '-' or '@' can never become a formula; dates are real dates shown as dd-mm-jjjj."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = clean(value)[:MAX_CELL]
-        cell.data_type = "s"
-    else:
-        cell.value = value
-        if isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
-    return cell
 
 
 def _shown(value: Value) -> str:
