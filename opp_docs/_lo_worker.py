@@ -7,7 +7,8 @@ standard library only.
     python3 _lo_worker.py SOFFICE PROFILE_DIR PARENT_PID
 
 It starts `soffice` with its own profile, connects over a named pipe and then reads one job per
-line on stdin, as JSON: {"source": …, "target": …, "ext": "pdf", "filter": null, "pdfa": false}.
+line on stdin, as JSON: {"source": …, "target": …, "ext": "pdf", "filter": null, "pdfa": false,
+"filter_data": {…}} (the export filter's options, e.g. ExportBookmarksToPDFDestination).
 It answers each with one line: {"ok": true} or {"ok": false, "error": "…"}. The first line it
 writes is {"ready": true} once LibreOffice accepts work. End of input stops LibreOffice. The
 worker is a process-group leader: soffice runs in its group, so whoever kills the group kills
@@ -164,8 +165,11 @@ def _convert(desktop: Any, job: dict[str, Any]) -> None:
         raise JobError("kon het bestand niet openen (beschadigd of geen geldig document?)")
     try:
         store: dict[str, Any] = {"FilterName": job.get("filter") or _export_filter(doc, job)}
+        options = dict(job.get("filter_data") or {})
         if job.get("pdfa"):
-            filter_data = _props(SelectPdfVersion=PDFA_2B)
+            options["SelectPdfVersion"] = PDFA_2B
+        if options:
+            filter_data = _props(**options)
             store["FilterData"] = uno.Any("[]com.sun.star.beans.PropertyValue", filter_data)
         try:
             doc.storeToURL(uno.systemPathToFileUrl(str(target)), _props(**store))

@@ -36,12 +36,15 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import pikepdf
+
 from opp_docs._lean_docx import LeanCopies
+from opp_docs._merged_docx import merge, metadata, split_pdf
 from opp_docs.errors import ConversionError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -136,6 +139,8 @@ class _Job:
     target: Path
     attempts: int = 0
     error: str = ""
+    # A group: files converted as one and cut apart; `source` and `target` are its first.
+    parts: list[tuple[Path, Path]] = field(default_factory=list)
 
 
 class ConverterPool:
@@ -177,6 +182,9 @@ class ConverterPool:
         self._closed = False
         self.converted: dict[Path, Path] = {}
         self.failed: dict[Path, str] = {}
+        # Files converted as part of a joined file, and how many LibreOffice conversions that took.
+        self.joined = 0
+        self.joined_conversions = 0
 
     @property
     def pending(self) -> int:
@@ -201,16 +209,41 @@ class ConverterPool:
 
     def submit(self, source: Path, target: Path) -> None:
         """Queue one conversion; it starts as soon as a worker is free."""
-        if self.work_dir is None:
-            self._soffice = find_soffice()
-            self._python = find_uno_python(self._soffice)
-            self.work_dir = Path(tempfile.mkdtemp(prefix="opp-docs-lo-"))
-            _LIVE_POOLS.add(self)
+        self._start()
         self._submitted += 1
         job = _Job(source, target)
         if not self.uses_uno:
             self._batch.append(job)
             return
+        self._queue(job)
+
+    def submit_group(self, pairs: Sequence[tuple[Path, Path]]) -> None:
+        """Queue Word files that may be converted together: joined into one file, converted
+        once and cut back into one PDF each (see _merged_docx), which costs LibreOffice about
+        half of converting them one by one. `completed` still reports each file. Files that
+        cannot be joined, or whose joined file fails, are converted one by one. PDF/A is
+        always made per file: a PDF cut out of another is no longer PDF/A."""
+        pairs = list(pairs)
+        self._start()
+        if len(pairs) < 2 or self.ext != "pdf" or self.export_filter or self.pdfa:
+            for source, target in pairs:
+                self.submit(source, target)
+            return
+        if not self.uses_uno:
+            for source, target in pairs:
+                self.submit(source, target)
+            return
+        self._submitted += len(pairs)
+        self._queue(_Job(pairs[0][0], pairs[0][1], parts=pairs))
+
+    def _start(self) -> None:
+        if self.work_dir is None:
+            self._soffice = find_soffice()
+            self._python = find_uno_python(self._soffice)
+            self.work_dir = Path(tempfile.mkdtemp(prefix="opp-docs-lo-"))
+            _LIVE_POOLS.add(self)
+
+    def _queue(self, job: _Job) -> None:
         self._jobs.put(job)
         # One more worker while there is work waiting for one; a single document starts one.
         if len(self._threads) < self.size and self._jobs.qsize() >= len(self._threads):
@@ -294,7 +327,8 @@ class ConverterPool:
             job.error = self._broken or "het omzetten is afgebroken"
             self._done.put(job)
             return None
-        if self._convert(worker, job):
+        convert = self._convert_group if job.parts else self._convert
+        if convert(worker, job):
             return worker
         self._retire(worker, graceful=False)
         return None
@@ -368,6 +402,56 @@ class ConverterPool:
             self._jobs.put(job)
         else:
             self._done.put(job)
+        return healthy
+
+    def _convert_group(self, worker: _Worker, job: _Job) -> bool:
+        """Convert a group as one file; False when the worker must be replaced. When that does
+        not give every file its PDF, the files go back in the queue one by one."""
+        assert self.work_dir is not None
+        name = uuid.uuid4().hex
+        merged, lean = self.work_dir / f"{name}.docx", self.work_dir / f"{name}-lean.docx"
+        pdf = self.work_dir / f"{name}.pdf"
+        sources = [source.resolve() for source, _ in job.parts]
+        targets = [target for _, target in job.parts]
+        healthy = done = False
+        try:
+            if merge(sources, merged):
+                source = (
+                    lean if self._lean is not None and self._lean.write(merged, lean) else merged
+                )
+                request = {
+                    "source": str(source),
+                    "target": str(pdf),
+                    "ext": "pdf",
+                    "filter": None,
+                    "pdfa": False,
+                    # Bookmarks become named destinations: they say where each file starts.
+                    "filter_data": {"ExportBookmarksToPDFDestination": True},
+                }
+                reply = worker.request(request, self.timeout)
+                healthy = True
+                if reply.get("ok") and pdf.is_file():
+                    for target in targets:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                    done = split_pdf(pdf, targets, [metadata(s) for s in sources])
+            else:
+                healthy = True
+        except _WorkerFailed:
+            healthy = False
+        except (pikepdf.PdfError, OSError, ValueError):
+            done = False
+        finally:
+            for temporary in (merged, lean, pdf):
+                temporary.unlink(missing_ok=True)
+        if done:
+            with self._lock:
+                self.joined += len(job.parts)
+                self.joined_conversions += 1
+        for source, target in job.parts:
+            if done:
+                self._done.put(_Job(source, target))
+            else:
+                self._jobs.put(_Job(source, target))
         return healthy
 
     def _retire(self, worker: _Worker, *, graceful: bool) -> None:

@@ -49,6 +49,9 @@ INTAKE_REPORT = "intake-rapport.xlsx"
 STUDENTS_DIR = "leerlingen"
 # Bumped when the rendering code changes in a way that must re-render every document.
 RENDER_VERSION = "1"
+# Cover pages converted as one file: enough to spread LibreOffice's cost per file, few enough
+# that the first dossiers are ready early.
+COVERS_TOGETHER = 12
 
 Progress = Callable[[str], None]
 # A progress bar for a stage: called with a label and a total, it gives a context whose value is
@@ -234,6 +237,7 @@ def _student_documents(
     context = build_context(
         leerling, decision, deadlines, options.schooljaar, options.config, options.today
     ).values
+    ours: list[tuple[Path, Path]] = []
     for kind in kinds:
         doc = _render_one(kind, folder, leerling, context, options, state, templates, blocked)
         if doc is None:
@@ -245,8 +249,14 @@ def _student_documents(
                 f"de nieuwe versie staat ernaast: {doc.nieuwe_versie.name}."
             )
         if _needs_pdf(doc, state, options.pdfa):
-            pool.submit(doc.docx, doc.pdf)
             converting[doc.docx] = outcome
+            if doc.bewerkt:
+                # Saved by Word, it no longer matches the others; it goes on its own.
+                pool.submit(doc.docx, doc.pdf)
+            else:
+                ours.append((doc.docx, doc.pdf))
+    # A student's documents go to LibreOffice as one file (see ConverterPool.submit_group).
+    pool.submit_group(ours)
     return outcome
 
 
@@ -275,7 +285,10 @@ def _pdfs_and_dossiers(
     year_dir = summary.year_dir
     students = [o for o in summary.outcomes if o.folder is not None and o.documents]
     left = Counter(id(outcome) for outcome in converting.values())
+    documents_left = len(converting)
     covers: dict[Path, _Cover] = {}
+    # Cover pages wait to go to LibreOffice together, as one file (see submit_group).
+    waiting: list[Path] = []
     failed: dict[Path, str] = {}
     with bar("PDF's en dossiers", len(converting) + len(students)) as step:
 
@@ -283,18 +296,27 @@ def _pdfs_and_dossiers(
             cover = _start_dossier(outcome, result, options, state, templates, year_dir)
             if cover is None:
                 step(1)
-            else:
-                pool.submit(_cover_docx(outcome), _cover_docx(outcome).with_suffix(".pdf"))
-                covers[_cover_docx(outcome)] = cover
+                return
+            covers[_cover_docx(outcome)] = cover
+            waiting.append(_cover_docx(outcome))
+            if len(waiting) >= COVERS_TOGETHER:
+                flush()
+
+        def flush() -> None:
+            pool.submit_group([(c, c.with_suffix(".pdf")) for c in waiting])
+            waiting.clear()
 
         for outcome in students:
             if not left[id(outcome)]:
                 start(outcome)
+        if not documents_left:
+            flush()
         for source, error in pool.completed():
             step(1)
             if source in covers:
                 _finish_dossier(covers.pop(source), error, options, state, year_dir)
                 continue
+            documents_left -= 1
             if error is None:
                 key = _rel(year_dir, source)
                 state.setdefault("pdf", {})[key] = _pdf_record(source, options.pdfa)
@@ -305,6 +327,9 @@ def _pdfs_and_dossiers(
             left[id(outcome)] -= 1
             if not left[id(outcome)]:
                 start(outcome)
+            if not documents_left:
+                # Nothing else is coming that the waiting covers could join.
+                flush()
     summary.failed = len(failed)
     summary.made = len(converting) - len(failed)
     for outcome in summary.outcomes:

@@ -31,6 +31,7 @@ from opp_docs._compiled_template import TemplateCache
 from opp_docs.cli import main
 from opp_docs.convert import ConverterPool, convert_files
 from opp_docs.pipeline import STUDENTS_DIR
+from opp_docs.render import COVER_TEMPLATE
 from opp_docs.voorbeeld import COHORT
 from tests.test_compiled_template import example_contexts
 
@@ -155,6 +156,58 @@ def test_lean_copies_give_the_same_pdfs(tmp_path: Path, work: Path) -> None:
         assert page_images(lean) == page_images(original), source.name
         assert layout_text(lean) == layout_text(original), source.name
         assert outline(lean) == outline(original), source.name
+
+
+def test_documents_converted_together_read_as_they_would_alone(tmp_path: Path, work: Path) -> None:
+    """A student's documents and a batch of covers go to LibreOffice as one file each; every
+    document still gets a PDF of its own with the same text, page numbers ("pagina 2 van 3"),
+    bookmarks and title as when it is converted alone."""
+    cache = TemplateCache(REPO / "templates")
+    contexts = example_contexts(tmp_path)
+    documents = [(n, c) for n, c in contexts if n != COVER_TEMPLATE][:5]
+    covers = [(n, c) for n, c in contexts if n == COVER_TEMPLATE][:3]
+    groups: list[list[Path]] = []
+    for group in (documents, covers):
+        groups.append([])
+        for i, (name, context) in enumerate(group):
+            groups[-1].append(tmp_path / f"{name} {i}.docx")
+            groups[-1][-1].write_bytes(cache.render(name, context))
+    with ConverterPool(workers=2) as together, ConverterPool(workers=2) as alone:
+        for group in groups:
+            together.submit_group([(s, tmp_path / "samen" / f"{s.stem}.pdf") for s in group])
+            for source in group:
+                alone.submit(source, tmp_path / "los" / f"{source.stem}.pdf")
+        assert together.wait().failed == alone.wait().failed == {}
+        assert together.joined == 8 and together.joined_conversions == 2
+    pages = []
+    for source in (s for group in groups for s in group):
+        joined, single = (tmp_path / kind / f"{source.stem}.pdf" for kind in ("samen", "los"))
+        assert layout_text(joined) == layout_text(single), source.name
+        assert outline(joined) == outline(single), source.name
+        reader, original = PdfReader(joined), PdfReader(single)
+        assert reader.metadata is not None and original.metadata is not None
+        assert reader.metadata.title == original.metadata.title
+        assert reader.named_destinations == {}
+        pages.append(len(reader.pages))
+        footers = re.findall(r"pagina (\d+) van (\d+)", layout_text(joined))
+        assert footers == [
+            (str(i), str(len(reader.pages))) for i in range(1, len(reader.pages) + 1)
+        ]
+    # The OPP has more than one page, so the page count really is the document's own.
+    assert max(pages) > 1
+
+
+def test_a_group_that_cannot_be_joined_is_converted_one_by_one(tmp_path: Path, work: Path) -> None:
+    sources = [make_docx(tmp_path / f"brief {i}.docx", f"Brief {i}") for i in range(3)]
+    corrupt = tmp_path / "kapot.docx"
+    corrupt.write_bytes(CORRUPT)
+    with ConverterPool(workers=1) as pool:
+        pool.submit_group([(s, s.with_suffix(".pdf")) for s in [*sources, corrupt]])
+        result = pool.wait()
+        assert pool.joined == 0
+    assert set(result.failed) == {corrupt}
+    for i, source in enumerate(sources):
+        assert f"Brief {i}" in pdf_text(result.converted[source])
 
 
 def page_images(pdf: Path) -> list[bytes]:

@@ -1,0 +1,454 @@
+"""Several Word files joined into one, for LibreOffice to convert in one go.
+
+LibreOffice's cost is mostly per document, not per page: loading the five documents of one
+student as one file and exporting one PDF costs about half of five separate conversions. The
+joined file exists only for that conversion; afterwards the PDF is cut back into one PDF per
+document (`split_pdf`), so every document still has its own PDF, looking as it would alone.
+
+What keeps the pages identical:
+- each document becomes its own section (new page, its own header and footer) whose page
+  numbering restarts at 1;
+- "van N" in a footer is NUMPAGES, which would count the whole joined file. It becomes a page
+  reference to a bookmark at the document's last paragraph: with numbering restarted, the page
+  number of its last paragraph is the document's page count. (SECTIONPAGES would say the same
+  thing, but LibreOffice 7.4 renders it as "1".)
+- a bookmark at each document's first paragraph becomes a named destination in the PDF, which
+  says where each document starts, also when LibreOffice skipped a blank page in between.
+
+Only files that share everything but their text, headers and footers are joined: all documents
+made from this project's templates do. Anything else (a file saved by Word, pictures, footnotes,
+several sections) gets None, and is converted on its own as before.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+
+from opp_docs.files import atomic_path
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC = "http://purl.org/dc/elements/1.1/"
+DOCUMENT = "word/document.xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+CONTENT_TYPES = "[Content_Types].xml"
+CORE = "docProps/core.xml"
+HEADER_FOOTER_TYPES = {
+    f"{R}/header": "header",
+    f"{R}/footer": "footer",
+}
+# Parts that may differ between the documents; every other part must be the same bytes.
+_OWN_PART = re.compile(
+    r"^(word/document\.xml|word/_rels/document\.xml\.rels|docProps/.*|"
+    r"\[Content_Types\]\.xml|word/(header|footer)\d+\.xml|"
+    r"word/_rels/(header|footer)\d+\.xml\.rels)$"
+)
+# What refers to something outside the document's own text; joining would mix those up.
+_UNSUPPORTED = re.compile(
+    rb"<w:(footnoteReference|endnoteReference|commentReference|commentRangeStart|altChunk|subDoc)\b"
+)
+_PAGE_TOTAL = re.compile(rb"\b(NUMPAGES|SECTIONPAGES)\b")
+START = "OppDocsDeel{}"
+END = "OppDocsEinde{}"
+# Bookmark ids of part k are shifted by (k + 1) times this, so no two parts share one.
+_ID_STEP = 1_000_000
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What LibreOffice would put in a PDF's document information, from the Word file."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: str
+
+
+def merge(sources: Sequence[Path], target: Path) -> bool:
+    """Write `sources` joined as one Word file to `target`; False (nothing written) when they
+    cannot be joined faithfully. Part k starts at the bookmark START.format(k)."""
+    try:
+        zips = [zipfile.ZipFile(source) for source in sources]
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+    try:
+        data = _merged(zips)
+    except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError):
+        data = None
+    finally:
+        for z in zips:
+            z.close()
+    if data is None:
+        target.unlink(missing_ok=True)
+        return False
+    # Stored, not compressed: the file lives a second, on local disk.
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+        for name, content in data.items():
+            out.writestr(name, content)
+    return True
+
+
+def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
+    if len(zips) < 2:
+        return None
+    first = zips[0]
+    shared = sorted(n for n in first.namelist() if not _OWN_PART.match(n))
+    for z in zips:
+        names = z.namelist()
+        if DOCUMENT not in names or DOCUMENT_RELS not in names or CONTENT_TYPES not in names:
+            return None
+        if sorted(n for n in names if not _OWN_PART.match(n)) != shared:
+            return None
+    for name in shared:
+        content = first.read(name)
+        if any(z.read(name) != content for z in zips[1:]):
+            return None
+
+    root = etree.fromstring(first.read(DOCUMENT))
+    body = root.find(_w("body"))
+    if body is None:
+        return None
+    base_rels, _ = _relationships(first)
+    parts: dict[str, bytes] = {}
+    new_rels: list[etree._Element] = []
+    overrides: list[tuple[str, str]] = []
+    bodies: list[list[etree._Element]] = []
+    for k, z in enumerate(zips):
+        rels, own = _relationships(z)
+        if rels != base_rels:
+            return None
+        xml = z.read(DOCUMENT)
+        if _UNSUPPORTED.search(xml):
+            return None
+        part_body = etree.fromstring(xml).find(_w("body"))
+        if part_body is None:
+            return None
+        children = list(part_body)
+        if len(children) < 2 or children[-1].tag != _w("sectPr"):
+            return None
+        section, last = children[-1], children[-2]
+        if last.tag != _w("p") or any(
+            p.find(f"{_w('pPr')}/{_w('sectPr')}") is not None for p in part_body.iter(_w("p"))
+        ):
+            return None  # several sections, or not ending in a paragraph
+        paragraphs = [c for c in children if c.tag == _w("p")]
+        # Header and footer parts, renamed per document.
+        renamed: dict[str, str] = {}
+        for n, (rid, (kind, target)) in enumerate(own.items()):
+            name = f"{kind}-deel{k + 1}-{n + 1}.xml"
+            content = z.read(f"word/{target}")
+            content = _PAGE_TOTAL.sub(f"PAGEREF {END.format(k)}".encode(), content)
+            parts[f"word/{name}"] = content
+            rels_name = f"word/_rels/{target}.rels"
+            if rels_name in z.namelist():
+                parts[f"word/_rels/{name}.rels"] = z.read(rels_name)
+            new_id = f"rIdOppDocs{k}{rid}"
+            renamed[rid] = new_id
+            rel = etree.Element(f"{{{RELS}}}Relationship")
+            rel.set("Id", new_id)
+            rel.set("Type", f"{R}/{kind}")
+            rel.set("Target", name)
+            new_rels.append(rel)
+            overrides.append(
+                (
+                    f"/word/{name}",
+                    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml",
+                )
+            )
+        for ref in section:
+            if ref.tag in (_w("headerReference"), _w("footerReference")):
+                old = ref.get(f"{{{R}}}id")
+                if old not in renamed:
+                    return None
+                ref.set(f"{{{R}}}id", renamed[old])
+        _restart_numbering(section, new_page=k > 0)
+        for instr in part_body.iter(_w("instrText")):
+            if instr.text and _PAGE_TOTAL.search(instr.text.encode()):
+                instr.text = _PAGE_TOTAL.sub(
+                    f"PAGEREF {END.format(k)}".encode(), instr.text.encode()
+                ).decode()
+        for simple in part_body.iter(_w("fldSimple")):
+            instr_attr = simple.get(_w("instr")) or ""
+            simple.set(
+                _w("instr"),
+                _PAGE_TOTAL.sub(f"PAGEREF {END.format(k)}".encode(), instr_attr.encode()).decode(),
+            )
+        for mark in part_body.iter(_w("bookmarkStart"), _w("bookmarkEnd")):
+            mark.set(_w("id"), str(int(mark.get(_w("id"), "0")) + (k + 1) * _ID_STEP))
+        _bookmark(paragraphs[0], START.format(k), 2 * k + 1, at_start=True)
+        _bookmark(last, END.format(k), 2 * k + 2, at_start=False)
+        if k < len(zips) - 1:
+            # A section ends with the paragraph that carries its properties.
+            ppr = last.find(_w("pPr"))
+            if ppr is None:
+                ppr = etree.Element(_w("pPr"))
+                last.insert(0, ppr)
+            ppr.append(section)
+            bodies.append(children[:-1])
+        else:
+            bodies.append(children)
+    for child in list(body):
+        body.remove(child)
+    for children in bodies:
+        body.extend(children)
+    parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    parts[DOCUMENT_RELS] = _rels_xml(first, new_rels)
+    parts[CONTENT_TYPES] = _content_types(first, overrides)
+    out = {name: first.read(name) for name in first.namelist() if not _OWN_PART.match(name)}
+    out.update({n: first.read(n) for n in first.namelist() if n.startswith("docProps/")})
+    out.update(parts)
+    return out
+
+
+# A relationship: id, type, target, target mode.
+_Common = set[tuple[str, str, str, str]]
+
+
+def _relationships(z: zipfile.ZipFile) -> tuple[_Common, dict[str, tuple[str, str]]]:
+    """The document's relationships other than headers and footers (which must be the same in
+    every document), and its headers and footers by id: (kind, target)."""
+    rels = etree.fromstring(z.read(DOCUMENT_RELS))
+    common: _Common = set()
+    own: dict[str, tuple[str, str]] = {}
+    for rel in rels:
+        rid, kind, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
+        if kind in HEADER_FOOTER_TYPES and rel.get("TargetMode") != "External":
+            own[rid] = (HEADER_FOOTER_TYPES[kind], target)
+        else:
+            common.add((rid, kind, target, rel.get("TargetMode", "")))
+    return common, own
+
+
+def _rels_xml(first: zipfile.ZipFile, added: list[etree._Element]) -> bytes:
+    rels = etree.fromstring(first.read(DOCUMENT_RELS))
+    for rel in list(rels):
+        if rel.get("Type") in HEADER_FOOTER_TYPES:
+            rels.remove(rel)
+    rels.extend(added)
+    return bytes(etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _content_types(first: zipfile.ZipFile, overrides: list[tuple[str, str]]) -> bytes:
+    types = etree.fromstring(first.read(CONTENT_TYPES))
+    namespace = etree.QName(types).namespace
+    for item in list(types):
+        if re.match(r"^/word/(header|footer)\d+\.xml$", item.get("PartName", "")):
+            types.remove(item)
+    for part, content_type in overrides:
+        override = etree.SubElement(types, f"{{{namespace}}}Override")
+        override.set("PartName", part)
+        override.set("ContentType", content_type)
+    return bytes(etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+# Where in a section's properties each element goes (CT_SectPr's order).
+_SECTION_ORDER = [
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+]
+
+
+def _restart_numbering(section: etree._Element, *, new_page: bool) -> None:
+    numbering = section.find(_w("pgNumType"))
+    if numbering is None:
+        numbering = _insert_in_order(section, "pgNumType")
+    if numbering.get(_w("start")) is None:
+        numbering.set(_w("start"), "1")
+    if new_page and section.find(_w("type")) is None:
+        _insert_in_order(section, "type").set(_w("val"), "nextPage")
+
+
+def _insert_in_order(section: etree._Element, name: str) -> etree._Element:
+    rank = _SECTION_ORDER.index(name)
+    element = etree.Element(_w(name))
+    for i, child in enumerate(section):
+        local = etree.QName(child).localname
+        if local in _SECTION_ORDER and _SECTION_ORDER.index(local) > rank:
+            section.insert(i, element)
+            return element
+    section.append(element)
+    return element
+
+
+def _bookmark(paragraph: etree._Element, name: str, number: int, *, at_start: bool) -> None:
+    start = etree.Element(_w("bookmarkStart"))
+    start.set(_w("id"), str(number))
+    start.set(_w("name"), name)
+    end = etree.Element(_w("bookmarkEnd"))
+    end.set(_w("id"), str(number))
+    if at_start:
+        index = 1 if len(paragraph) and paragraph[0].tag == _w("pPr") else 0
+        paragraph.insert(index, end)
+        paragraph.insert(index, start)
+    else:
+        paragraph.append(start)
+        paragraph.append(end)
+
+
+def metadata(source: Path) -> Metadata:
+    """Title, subject, author and keywords of a Word file, as LibreOffice exports them."""
+    try:
+        with zipfile.ZipFile(source) as z:
+            core = etree.fromstring(z.read(CORE))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return Metadata("", "", "", "")
+
+    def text(namespace: str, tag: str) -> str:
+        found = core.find(f"{{{namespace}}}{tag}")
+        return (found.text or "").strip() if found is not None else ""
+
+    return Metadata(
+        text(DC, "title"), text(DC, "subject"), text(DC, "creator"), text(CP, "keywords")
+    )
+
+
+def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) -> bool:
+    """Cut the joined PDF into one PDF per part (written atomically), each with its own
+    bookmarks and document information; False (nothing written) when the PDF does not say
+    where every part starts.
+
+    pikepdf (qpdf) rather than pypdf: pypdf spends some 60 ms of Python per student on this,
+    qpdf a fifth of that, and a run splits hundreds of them."""
+    with pikepdf.open(merged) as pdf:
+        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        named = _named_destinations(pdf)
+        starts: list[int] = []
+        for k in range(len(targets)):
+            page = _page_of(named.get(START.format(k)), index)
+            if page is None:
+                return False
+            starts.append(page)
+        ends = [*starts[1:], len(pdf.pages)]
+        if starts[0] != 0 or any(b <= a for a, b in zip(starts, ends, strict=True)):
+            return False
+        with pdf.open_outline() as outline:
+            entries = _entries(outline.root, index)
+        made = pdf.docinfo
+        # What LibreOffice gives a PDF of its own, minus what came from the joined file.
+        common = {k: str(made[k]) for k in ("/Producer", "/CreationDate") if k in made}
+        common["/Creator"] = "Writer"
+        for target, info, start, end in zip(targets, infos, starts, ends, strict=True):
+            with pikepdf.new() as part:
+                part.pages.extend(pdf.pages[start:end])
+                with part.open_outline() as outline:
+                    outline.root.extend(_shifted(entries, start, end))
+                fields = {
+                    "/Title": info.title,
+                    "/Subject": info.subject,
+                    "/Author": info.author,
+                    "/Keywords": info.keywords,
+                } | common
+                for key, value in fields.items():
+                    if value:
+                        part.docinfo[key] = value
+                if "/PageMode" in pdf.Root:
+                    part.Root.PageMode = pdf.Root.PageMode
+                with atomic_path(target) as tmp:
+                    part.save(tmp)
+    return True
+
+
+@dataclass
+class _Entry:
+    title: str
+    page: int
+    # Where on the page: the rest of the destination array (/XYZ left top zoom).
+    location: Sequence[object]
+    children: list[_Entry]
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, object]:
+    found: dict[str, object] = {}
+    root = pdf.Root
+    if "/Dests" in root:
+        for name, value in root.Dests.items():
+            found[name.lstrip("/")] = value
+    if "/Names" in root and "/Dests" in root.Names:
+        for name, value in pikepdf.NameTree(root.Names.Dests).items():
+            found[str(name)] = value
+    return found
+
+
+def _page_of(destination: object, index: dict[tuple[int, int], int]) -> int | None:
+    if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+        destination = destination.D
+    if isinstance(destination, pikepdf.Array) and len(destination) > 0:
+        target = destination[0]
+        if isinstance(target, pikepdf.Dictionary):
+            return index.get(target.objgen)
+    return None
+
+
+def _entries(items: list[pikepdf.OutlineItem], index: dict[tuple[int, int], int]) -> list[_Entry]:
+    entries = []
+    for item in items:
+        destination: object = item.destination
+        if destination is None and item.action is not None and "/D" in item.action:
+            destination = item.action.D
+        page = _page_of(destination, index)
+        if page is None:
+            continue
+        rest = list(destination[1:]) if isinstance(destination, pikepdf.Array) else []
+        entries.append(_Entry(item.title, page, rest, _entries(item.children, index)))
+    return entries
+
+
+def _shifted(entries: list[_Entry], start: int, end: int) -> list[pikepdf.OutlineItem]:
+    items = []
+    for entry in entries:
+        if not start <= entry.page < end:
+            continue
+        item = pikepdf.OutlineItem(entry.title, entry.page - start)
+        if entry.location and entry.location[0] == pikepdf.Name.XYZ:
+            left, top, zoom = [*entry.location[1:], None, None, None][:3]
+            item = pikepdf.OutlineItem(
+                entry.title,
+                entry.page - start,
+                pikepdf.PageLocation.XYZ,
+                left=_number(left),
+                top=_number(top),
+                zoom=_number(zoom),
+            )
+        item.children.extend(_shifted(entry.children, start, end))
+        items.append(item)
+    return items
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
