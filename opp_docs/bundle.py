@@ -4,13 +4,18 @@ report, a bookmark per part, and metadata."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
-from pypdf import PasswordType, PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
+import pikepdf
+from pikepdf import Dictionary, Encryption, Name, OutlineItem, PageLocation, Pdf, Permissions
 
 from opp_docs.files import atomic_path
+
+# What reading a PDF raises when it is damaged, locked with a password, or gone.
+_UNREADABLE = (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -19,8 +24,20 @@ class Part:
     pdf: Path
 
 
+@dataclass(frozen=True)
+class _Appended:
+    """One PDF in the dossier: its bookmark's title, where it starts, how many top-level
+    bookmarks of its own pikepdf carried along (they go below its bookmark), its PDF version."""
+
+    titel: str
+    first_page: int
+    carried: int
+    version: str
+
+
 def page_count(pdf: Path) -> int:
-    return len(PdfReader(pdf).pages)
+    with pikepdf.open(pdf) as doc:
+        return len(doc.pages)
 
 
 def contents_pages(parts: Sequence[Part], cover_pages: int = 1) -> list[dict[str, object]]:
@@ -47,40 +64,98 @@ def build_dossier(
 
     With a `password` the dossier is encrypted with AES-256, metadata included, for schools
     that send dossiers by mail."""
-    writer = PdfWriter()
     skipped: list[str] = []
-    writer.append(str(cover), outline_item="Voorblad")
-    for part in parts:
-        try:
-            reader = PdfReader(part.pdf)
-            writer.append(reader, outline_item=part.titel)
-        except (PyPdfError, OSError, ValueError):
-            # A damaged report PDF from a primary school must not cost the whole dossier.
-            skipped.append(part.titel)
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Author": school,
-            "/Subject": f"Leerlingnummer {leerlingnummer}",
-            "/Keywords": f"OPP; vertrouwelijk; {leerlingnummer}",
-            "/Creator": "opp-docs",
-        }
-    )
-    writer.page_mode = "/UseOutlines"
-    if password:
-        writer.encrypt(password, algorithm="AES-256")
-    with atomic_path(target) as tmp, tmp.open("wb") as f:
-        writer.write(f)
+    # qpdf reads the pages' contents only while saving, so the sources stay open until then.
+    with ExitStack() as sources, Pdf.new() as dossier:
+        appended = [_append(dossier, "Voorblad", cover, sources)]
+        for part in parts:
+            try:
+                appended.append(_append(dossier, part.titel, part.pdf, sources))
+            except _UNREADABLE:
+                # A damaged report PDF from a primary school must not cost the whole dossier.
+                skipped.append(part.titel)
+        _nest_outlines(dossier, appended)
+        dossier.docinfo = dossier.make_indirect(
+            Dictionary(
+                Title=title,
+                Author=school,
+                Subject=f"Leerlingnummer {leerlingnummer}",
+                Keywords=f"OPP; vertrouwelijk; {leerlingnummer}",
+                Creator="opp-docs",
+            )
+        )
+        dossier.Root.PageMode = Name.UseOutlines
+        encryption = None
+        if password:
+            # Every permission: the password keeps strangers out, not the school from printing.
+            everything = Permissions(modify_assembly=True)
+            encryption = Encryption(
+                owner=password, user=password, R=6, aes=True, metadata=True, allow=everything
+            )
+        # To an open file, which keeps atomic_path's mode 0600: given a path, pikepdf would
+        # write a temporary file of its own beside it.
+        with atomic_path(target) as tmp, tmp.open("wb") as f:
+            # A new Pdf says version 1.3, while the parts may use features of a later one.
+            dossier.save(f, min_version=max(a.version for a in appended), encryption=encryption)
     return skipped
+
+
+def _append(dossier: Pdf, titel: str, pdf: Path, sources: ExitStack) -> _Appended:
+    """Append the pages of `pdf`; pikepdf puts its bookmarks at the end of the top level."""
+    source = sources.enter_context(pikepdf.open(pdf))
+    if not source.pages:
+        raise ValueError(f"{pdf} has no pages")  # nothing for its bookmark to lead to
+    first_page = len(dossier.pages)
+    before = _top_level_bookmarks(dossier)
+    try:
+        dossier.add_pages_from(source)
+    except BaseException:
+        # A part goes in whole or not at all, so the bookmarks after it lead to the right page.
+        del dossier.pages[first_page:]
+        raise
+    carried = _top_level_bookmarks(dossier) - before
+    return _Appended(titel, first_page, carried, source.pdf_version)
+
+
+def _top_level_bookmarks(pdf: Pdf) -> int:
+    count = 0
+    outlines = pdf.Root.get(Name.Outlines)
+    item = outlines.get(Name.First) if isinstance(outlines, Dictionary) else None
+    while isinstance(item, Dictionary):
+        count += 1
+        item = item.get(Name.Next)
+    return count
+
+
+def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
+    """One top-level bookmark per part, at its first page, with the part's own bookmarks (the
+    headings LibreOffice exports) below it: a reader finds the part first, then the heading."""
+    with dossier.open_outline() as outline:
+        carried = iter(list(outline.root))
+        nested = []
+        for part in appended:
+            item = OutlineItem(part.titel, part.first_page, PageLocation.Fit)
+            item.children = list(islice(carried, part.carried))
+            nested.append(item)
+        outline.root = nested
 
 
 def opens_with(pdf: Path, password: str | None) -> bool:
     """Whether `pdf` is encrypted with exactly this password, or not at all when it is None;
     so a rerun knows to rebuild a dossier after the password changed, without storing it."""
     try:
-        reader = PdfReader(pdf)
-        if not reader.is_encrypted:
-            return password is None
-        return password is not None and reader.decrypt(password) != PasswordType.NOT_DECRYPTED
-    except (PyPdfError, OSError, ValueError):
+        # First without: pikepdf warns when given a password that a PDF does not need.
+        with pikepdf.open(pdf) as doc:
+            if not doc.is_encrypted:
+                return password is None
+    except pikepdf.PasswordError:
+        pass  # encrypted, and not only with an owner password
+    except _UNREADABLE:
+        return False
+    if password is None:
+        return False
+    try:
+        with pikepdf.open(pdf, password=password):
+            return True
+    except _UNREADABLE:
         return False
