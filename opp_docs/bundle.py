@@ -138,24 +138,3 @@ def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
             item.children = list(islice(carried, part.carried))
             nested.append(item)
         outline.root = nested
-
-
-def opens_with(pdf: Path, password: str | None) -> bool:
-    """Whether `pdf` is encrypted with exactly this password, or not at all when it is None;
-    so a rerun knows to rebuild a dossier after the password changed, without storing it."""
-    try:
-        # First without: pikepdf warns when given a password that a PDF does not need.
-        with pikepdf.open(pdf) as doc:
-            if not doc.is_encrypted:
-                return password is None
-    except pikepdf.PasswordError:
-        pass  # encrypted, and not only with an owner password
-    except _UNREADABLE:
-        return False
-    if password is None:
-        return False
-    try:
-        with pikepdf.open(pdf, password=password):
-            return True
-    except _UNREADABLE:
-        return False

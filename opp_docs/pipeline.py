@@ -7,9 +7,11 @@ makes a rerun cheap and keeps staff edits safe (`.opp-docs-state.json` next to t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from opp_docs._compiled_template import TemplateCache
-from opp_docs.bundle import Part, build_dossier, contents_pages, opens_with
+from opp_docs.bundle import Part, build_dossier, contents_pages
 from opp_docs.config import Config
 from opp_docs.convert import ConverterPool
 from opp_docs.deadlines import compute_deadlines
@@ -436,13 +438,11 @@ def _start_dossier(
     inputs = _digest(
         "".join(p.titel + sha256_file(p.pdf) for p in parts)
         + templates.digest(COVER_TEMPLATE)
-        # Whether, never with what: a changed password is found by opens_with.
-        + ("encrypted" if options.password else "")
+        + _password_check(state, options.password)
     )
     if (
         dossier.exists()
         and state.get("dossier", {}).get(_rel(year_dir, dossier)) == inputs
-        and (options.password is None or opens_with(dossier, options.password))
     ):
         outcome.dossier = dossier
         return None
@@ -457,6 +457,22 @@ def _start_dossier(
     context["inhoud"] = contents_pages(parts)
     write_bytes_atomic(_cover_docx(outcome), templates.render(COVER_TEMPLATE, context))
     return _Cover(outcome, parts, dossier, inputs)
+
+
+def _password_check(state: dict[str, Any], password: str | None) -> str:
+    """What a dossier's inputs say about its password: nothing without one, else a salted
+    scrypt digest, so that a rerun sees a changed password without opening every dossier.
+    It tells no more about the password than the encrypted dossiers themselves do."""
+    if password is None:
+        return ""
+    salt = state.setdefault("wachtwoordzout", secrets.token_hex(16))
+    return f"versleuteld:{_scrypt(password, salt)}"
+
+
+@functools.lru_cache(maxsize=1)
+def _scrypt(password: str, salt: str) -> str:
+    # Slow on purpose (some 50 ms); cached, so once per run.
+    return hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1).hex()
 
 
 def _finish_dossier(

@@ -17,7 +17,7 @@ from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError
 
 from opp_docs import intake
-from opp_docs.bundle import Part, build_dossier, opens_with
+from opp_docs.bundle import Part, build_dossier
 from opp_docs.cli import main
 from opp_docs.config import Config
 from opp_docs.errors import IntakeFilesError, TemplateError
@@ -345,6 +345,17 @@ def test_a_dossier_is_encrypted_with_aes_256(tmp_path: Path) -> None:
     assert len(reader.pages) == 3
     assert reader.metadata is not None
     assert reader.metadata.title == "Dossier OPP Sanne de Vries"
+
+
+def opens_with(pdf: Path, password: str | None) -> bool:
+    """Whether `pdf` is encrypted with exactly this password, or not at all when it is None."""
+    try:
+        reader = PdfReader(pdf)
+    except (OSError, ValueError):
+        return False
+    if not reader.is_encrypted:
+        return password is None
+    return password is not None and reader.decrypt(password) != PasswordType.NOT_DECRYPTED
 
 
 def test_opens_with_tells_which_password_a_dossier_has(tmp_path: Path) -> None:
