@@ -18,15 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import logging
 import math
+import os
 import re
+import sys
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import docx
 from docx.document import Document as DocxDocument
@@ -38,6 +43,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from docx.types import ProvidesStoryPart
 from icalendar import Calendar, Event
 from lxml import etree
 from openpyxl import Workbook
@@ -46,13 +52,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from opp_docs import formatting, models, render, sheets
 from opp_docs.config import Config
 from opp_docs.convert import convert_files
 from opp_docs.errors import ConversionError
-from opp_docs.files import atomic_path, inside, sha256_file, write_bytes_atomic
+from opp_docs.files import atomic_path, inside, sha256_file, write_bytes_atomic, write_text_atomic
 from opp_docs.formatting import datum, ja_nee
 from opp_docs.models import DOCUMENTS_PER_ROUTE, DocumentKind, IntakeResult, Route, SchoolYear
-from opp_docs.render import PROMPT_STYLE, count_prompts
+from opp_docs.render import PROMPT_STYLE, parsed_styles, prompts_in, styled
 from opp_docs.sheets import Value, clean, put
 
 if TYPE_CHECKING:
@@ -66,6 +73,8 @@ PLANNING = "planning.ics"
 DOCENTENOVERZICHT = "docentenoverzicht.docx"
 # The content digest of the Word file the teacher overview's PDF was made from.
 TEACHERS_PDF_SOURCE = ".docentenoverzicht-pdf-bron"
+# What the overviews were made from, so that a rerun leaves unchanged ones alone (`MadeFrom`).
+MADE_FROM = ".opp-docs-overzichten.json"
 
 # Deadline keys as in the manifest, in procedure order, with their column header.
 DEADLINE_HEADERS: dict[str, str] = {
@@ -116,27 +125,53 @@ def write_overviews(
     today: dt.date,
     pdf: bool = True,
 ) -> list[Path]:
-    """Write every overview into `year_dir`; returns the files written.
+    """Write every overview into `year_dir`; returns the overview files.
+
+    An overview whose content would come out the same as last time, and whose file is still
+    as written then, is left as it is (see `MadeFrom`): a rerun without changes writes none.
 
     With `pdf`, the teacher overview is also converted to PDF with LibreOffice; when that fails
     the Word file is still there and the failure is logged.
     """
+    made_from = MadeFrom.load(year_dir / MADE_FROM)
+    reader = DocumentReader(made_from.documents)
     entries = sorted(
-        (Entry(o, student_status(o)) for o in summary.outcomes), key=lambda e: _row_order(e.outcome)
+        (Entry(o, student_status(o, reader)) for o in summary.outcomes),
+        key=lambda e: _row_order(e.outcome),
     )
-    written = [
-        write_overzicht(entries, year_dir / OVERZICHT, schooljaar, today),
-        write_bron_aanmelding(entries, year_dir / BRON_AANMELDING, schooljaar, today),
-        write_planning(entries, year_dir / PLANNING, schooljaar, config),
+    # What each overview is made from. The calendar shows only the deadlines (a staff edit in a
+    # plan leaves it alone); the others show what the documents say, and today's date.
+    students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
+    calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
+    writers: list[tuple[str, str, Callable[[Path], Path]]] = [
+        (OVERZICHT, students, lambda t: write_overzicht(entries, t, schooljaar, today)),
+        (
+            BRON_AANMELDING,
+            students,
+            lambda t: write_bron_aanmelding(entries, t, schooljaar, today),
+        ),
+        (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
+        (
+            DOCENTENOVERZICHT,
+            students,
+            lambda t: write_docentenoverzicht(entries, t, schooljaar, config, today),
+        ),
     ]
-    teachers = write_docentenoverzicht(
-        entries, year_dir / DOCENTENOVERZICHT, schooljaar, config, today
-    )
-    written.append(teachers)
+    written = []
+    for name, inputs, write in writers:
+        target = year_dir / name
+        digest = _digest(name, inputs)
+        if not made_from.unchanged(target, digest):
+            write(target)
+            made_from.note(target, digest)
+        written.append(target)
+    made_from.documents = {key: facts for key, facts in reader.seen.items() if facts}
+    made_from.save()
+    teachers = year_dir / DOCENTENOVERZICHT
     target = teachers.with_suffix(".pdf")
-    made_from = year_dir / TEACHERS_PDF_SOURCE
+    pdf_source = year_dir / TEACHERS_PDF_SOURCE
     content = _word_content_digest(teachers)
-    unchanged = target.exists() and made_from.exists() and made_from.read_text("utf-8") == content
+    unchanged = target.exists() and pdf_source.exists() and pdf_source.read_text("utf-8") == content
     if pdf and unchanged:
         # A LibreOffice start costs seconds; a rerun with the same classes needs none.
         written.append(target)
@@ -148,10 +183,86 @@ def write_overviews(
         else:
             if teachers in converted.converted:
                 written.append(target)
-                write_bytes_atomic(made_from, content.encode("utf-8"))
+                write_bytes_atomic(pdf_source, content.encode("utf-8"))
             else:
                 log.warning("%s: geen PDF gemaakt: %s", teachers.name, converted.failed[teachers])
     return written
+
+
+class MadeFrom:
+    """What the overviews were last made from (`MADE_FROM`, in the school year's folder): per
+    overview the digest of its inputs and of the file written, and what the students' Word
+    files said, by content digest. All of it is made anew when the code that reads the
+    documents or writes the overviews changes."""
+
+    def __init__(self, path: Path, files: dict[str, Any], documents: dict[str, Any]) -> None:
+        self.path = path
+        self.files = files
+        self.documents = documents
+
+    @classmethod
+    def load(cls, path: Path) -> MadeFrom:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if not isinstance(data, dict) or data.get("code") != _code_digest():
+            return cls(path, {}, {})
+        files, documents = data.get("bestanden"), data.get("documenten")
+        return cls(
+            path,
+            files if isinstance(files, dict) else {},
+            documents if isinstance(documents, dict) else {},
+        )
+
+    def unchanged(self, target: Path, inputs: str) -> bool:
+        """Whether `target` was made from `inputs` and nobody changed it since."""
+        made = self.files.get(target.name)
+        return (
+            isinstance(made, list)
+            and made[:1] == [inputs]
+            and target.exists()
+            and made[1:] == [sha256_file(target)]
+        )
+
+    def note(self, target: Path, inputs: str) -> None:
+        self.files[target.name] = [inputs, sha256_file(target)]
+
+    def save(self) -> None:
+        data = {"code": _code_digest(), "bestanden": self.files, "documenten": self.documents}
+        write_text_atomic(self.path, json.dumps(data, ensure_ascii=False))
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The code that reads the documents and writes the overviews: a new version may write
+    them differently, so nothing made by an older one is taken as it is."""
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], formatting, models, render, sheets):
+        try:
+            digest.update(Path(str(module.__file__)).read_bytes())
+        except OSError:
+            # Without its source (a frozen build) the code is unknown: nothing is reused.
+            digest.update(os.urandom(16))
+    return digest.hexdigest()
+
+
+def _entries_digest(entries: Sequence[Entry]) -> str:
+    """Everything the overviews may show of the students: the run's outcome, what their Word
+    files say, and which of their files are there."""
+    digest = hashlib.sha256()
+    for outcome, status in entries:
+        there = [d.docx.exists() for d in outcome.documents]
+        dossier = outcome.dossier is not None and outcome.dossier.exists()
+        # The set's order differs between runs; its sorted list does not.
+        done = sorted(status.done)
+        facts = (outcome, status.plan_prompts, done, status.advice, status.problems)
+        digest.update(repr((*facts, there, dossier)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 def _word_content_digest(docx_path: Path) -> str:
@@ -196,7 +307,7 @@ class StudentStatus:
     problems: tuple[str, ...] = ()
 
 
-def student_status(outcome: StudentOutcome) -> StudentStatus:
+def student_status(outcome: StudentOutcome, reader: DocumentReader | None = None) -> StudentStatus:
     """Read the student's documents: prompts left, steps done, advice for teachers.
 
     The software sees a step done when its document holds no prompts any more (the plan, the
@@ -204,6 +315,7 @@ def student_status(outcome: StudentOutcome) -> StudentStatus:
     only finished after the parents' letter and the registration; an evaluation only happens
     after the signing.
     """
+    reader = reader or DocumentReader()
     order = list(DEADLINE_HEADERS)
     reached = -1
     plan_prompts: int | None = None
@@ -213,16 +325,76 @@ def student_status(outcome: StudentOutcome) -> StudentStatus:
         if doc.kind not in VISIBLE_STEPS or not doc.docx.exists():
             continue
         try:
-            prompts = count_prompts(doc.docx)
-            if doc.kind in (DocumentKind.OPP, DocumentKind.OPP_LIGHT):
-                plan_prompts = prompts
-                advice = handling_advice(doc.docx)
+            with reader.open(doc.docx) as word:
+                prompts = word.prompts()
+                if doc.kind in (DocumentKind.OPP, DocumentKind.OPP_LIGHT):
+                    plan_prompts = prompts
+                    advice = word.advice()
         except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as e:
             problems.append(f"{doc.docx.name} kan niet worden gelezen als Word-bestand ({e}).")
             continue
         if prompts == 0:
             reached = max(reached, order.index(VISIBLE_STEPS[doc.kind]))
     return StudentStatus(plan_prompts, frozenset(order[: reached + 1]), advice, tuple(problems))
+
+
+class DocumentReader:
+    """Reads what the overviews need from Word files (`count_prompts`, `handling_advice`),
+    and remembers it by the file's content digest: a rerun only opens the files that changed.
+    `known` is what an earlier run read; `seen` what this one needed, to keep for the next."""
+
+    def __init__(self, known: dict[str, Any] | None = None) -> None:
+        self._known = known or {}
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    @contextmanager
+    def open(self, path: Path) -> Iterator[_WordFile]:
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        if key not in self.seen:
+            known = self._known.get(key)
+            self.seen[key] = dict(known) if isinstance(known, dict) else {}
+        word = _WordFile(data, self.seen[key])
+        try:
+            yield word
+        finally:
+            word.close()
+
+
+class _WordFile:
+    """One Word file's content, opened and parsed only for what is not known yet."""
+
+    def __init__(self, data: bytes, facts: dict[str, Any]) -> None:
+        self._data = data
+        self._facts = facts
+        self._zip: zipfile.ZipFile | None = None
+        self._document: Any = None
+
+    def prompts(self) -> int:
+        if not isinstance(self._facts.get("invulinstructies"), int):
+            self._facts["invulinstructies"] = prompts_in(self._package(), self._parsed_document)
+        return int(self._facts["invulinstructies"])
+
+    def advice(self) -> tuple[str, ...]:
+        known = self._facts.get("adviezen")
+        if not isinstance(known, list) or not all(isinstance(line, str) for line in known):
+            known = list(advice_in(self._package(), self._parsed_document))
+            self._facts["adviezen"] = known
+        return tuple(known)
+
+    def _package(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(io.BytesIO(self._data))
+        return self._zip
+
+    def _parsed_document(self) -> Any:
+        if self._document is None:
+            self._document = etree.fromstring(self._package().read("word/document.xml"))
+        return self._document
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
 
 
 class Entry(NamedTuple):
@@ -246,17 +418,27 @@ def handling_advice(plan: Path) -> tuple[str, ...]:
     insertions, hyperlinks and content controls counts too.
     """
     with zipfile.ZipFile(plan) as z:
-        styles = _style_names(z.read("word/styles.xml"))
-        root = etree.fromstring(z.read("word/document.xml"))
-    body = root.find(f"{_W}body")
+        return advice_in(z, lambda: etree.fromstring(z.read("word/document.xml")))
+
+
+def advice_in(docx: zipfile.ZipFile, document: Callable[[], Any]) -> tuple[str, ...]:
+    """`handling_advice` of an open Word file; `document` gives its word/document.xml parsed."""
+    styles = parsed_styles(docx, _style_names)
+    body = document().find(f"{_W}body")
     if body is None:
         return ()
+    paragraph_styles = styled(body, "p")
+    run_styles = styled(body, "r")
+
+    def prompt(run: Any) -> bool:
+        return styles.get(_attr(run_styles.get(run))) == PROMPT_STYLE
+
     advice: list[str] = []
     facilities: list[str] = []
     in_section = False
     for p in body.iter(f"{_W}p"):
-        style = styles.get(_attr(p.find(f"{_W}pPr/{_W}pStyle")), "").casefold()
-        text = _written_text(p, styles)
+        style = styles.get(_attr(paragraph_styles.get(p)), "").casefold()
+        text = _written_text(p, prompt)
         if style.startswith(("heading", "kop", "title")):
             in_section = bool(ADVICE_HEADING.search(text))
             continue
@@ -275,10 +457,7 @@ def _attr(element: Any) -> str:
     return "" if element is None else str(element.get(f"{_W}val", ""))
 
 
-@functools.lru_cache(maxsize=8)
 def _style_names(styles_xml: bytes) -> dict[str, str]:
-    # Cached on the content: every document made from one template has the same styles, and
-    # parsing them costs more than reading the whole plan.
     root = etree.fromstring(styles_xml)
     names: dict[str, str] = {}
     for style in root.iter(f"{_W}style"):
@@ -286,33 +465,37 @@ def _style_names(styles_xml: bytes) -> dict[str, str]:
     return names
 
 
-def _written_text(p: Any, styles: dict[str, str]) -> str:
+_TEXT = f"{_W}t"
+_SPACES = (f"{_W}tab", f"{_W}br")
+
+
+def _written_text(p: Any, prompt: Callable[[Any], bool]) -> str:
     """The paragraph's text without its prompts: runs in the prompt style that open with '['
     (counted together, since Word often splits a prompt over several runs)."""
     kept: list[str] = []
-    prompt: list[str] = []
+    prompts: list[str] = []
 
     def close_prompt() -> None:
-        text = "".join(prompt)
+        text = "".join(prompts)
         if not text.strip().startswith("["):
             kept.append(text)
-        prompt.clear()
+        prompts.clear()
 
     for run in p.iter(f"{_W}r"):
         pieces = []
         for node in run:
-            if node.tag == f"{_W}t":
+            if node.tag == _TEXT:
                 pieces.append(node.text or "")
-            elif node.tag in (f"{_W}tab", f"{_W}br"):
+            elif node.tag in _SPACES:
                 pieces.append(" ")
         text = "".join(pieces)
-        if styles.get(_attr(run.find(f"{_W}rPr/{_W}rStyle"))) == PROMPT_STYLE:
-            prompt.append(text)
+        if prompt(run):
+            prompts.append(text)
             continue
-        if prompt:
+        if prompts:
             close_prompt()
         kept.append(text)
-    if prompt:
+    if prompts:
         close_prompt()
     return " ".join("".join(kept).split())
 
@@ -621,15 +804,19 @@ def event_uid(schooljaar: SchoolYear, leerlingnummer: str, key: str) -> str:
     return f"{schooljaar}-{leerlingnummer}-{key}@opp-docs"
 
 
-def write_planning(
-    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, config: Config
-) -> Path:
-    calendar = Calendar()
-    calendar.add("prodid", "-//opp-docs//OPP-planning//NL")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", clean(f"OPP-planning {config.school_naam} {schooljaar}"))
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+class Deadline(NamedTuple):
+    """One event of the calendar: a deadline of a student's plan."""
+
+    uid: str
+    summary: str
+    day: dt.date
+    category: str
+    description: str
+
+
+def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[Deadline]:
+    """Every deadline of every plan: all that the calendar shows of the students."""
+    deadlines = []
     for outcome, _status in entries:
         route = outcome.decision.route
         if not route.has_plan:
@@ -638,24 +825,47 @@ def write_planning(
         klas = f", klas {leerling.klas}" if leerling.klas else ""
         tutor = f" Tutor: {leerling.tutor}." if leerling.tutor else ""
         for key, day in outcome.deadlines.as_dict().items():
-            event = Event()
-            event.add("uid", clean(event_uid(schooljaar, leerling.leerlingnummer, key)))
-            event.add("dtstamp", stamp)
-            event.add("summary", clean(f"{task(key, route)} – {leerling.naam}"))
-            event.add("dtstart", day)
-            event.add("dtend", day + dt.timedelta(days=1))
-            # A deadline, not an appointment: it does not make anyone look busy.
-            event.add("transp", "TRANSPARENT")
-            event.add("categories", [route.label])
-            event.add(
-                "description",
-                clean(
-                    f"{route.label} van {leerling.naam} (leerlingnummer "
-                    f"{leerling.leerlingnummer}{klas}), schooljaar {schooljaar}.{tutor} "
-                    f"Stand van zaken: {OVERZICHT}."
-                ),
+            deadlines.append(
+                Deadline(
+                    uid=clean(event_uid(schooljaar, leerling.leerlingnummer, key)),
+                    summary=clean(f"{task(key, route)} – {leerling.naam}"),
+                    day=day,
+                    category=route.label,
+                    description=clean(
+                        f"{route.label} van {leerling.naam} (leerlingnummer "
+                        f"{leerling.leerlingnummer}{klas}), schooljaar {schooljaar}.{tutor} "
+                        f"Stand van zaken: {OVERZICHT}."
+                    ),
+                )
             )
-            calendar.add_component(event)
+    return deadlines
+
+
+def calendar_name(schooljaar: SchoolYear, config: Config) -> str:
+    return clean(f"OPP-planning {config.school_naam} {schooljaar}")
+
+
+def write_planning(
+    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, config: Config
+) -> Path:
+    calendar = Calendar()
+    calendar.add("prodid", "-//opp-docs//OPP-planning//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", calendar_name(schooljaar, config))
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for deadline in planned_deadlines(entries, schooljaar):
+        event = Event()
+        event.add("uid", deadline.uid)
+        event.add("dtstamp", stamp)
+        event.add("summary", deadline.summary)
+        event.add("dtstart", deadline.day)
+        event.add("dtend", deadline.day + dt.timedelta(days=1))
+        # A deadline, not an appointment: it does not make anyone look busy.
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", [deadline.category])
+        event.add("description", deadline.description)
+        calendar.add_component(event)
     write_bytes_atomic(target, calendar.to_ical())
     return target
 
@@ -902,17 +1112,45 @@ def _run(paragraph: Paragraph, text: str) -> Run:
 
 def _small(paragraph: Paragraph, text: str) -> None:
     run = _run(paragraph, text)
+    if run._r.rPr is None:
+        run._r.insert(0, deepcopy(_SMALL))
+    else:
+        _make_small(run)
+
+
+def _make_small(run: Run) -> Run:
     run.font.size = Pt(8.5)
     run.font.color.rgb = GREY
+    return run
 
 
 def _cell_para(cell: _Cell) -> Paragraph:
     """The cell's first paragraph while it is empty, else a new one; compact spacing."""
-    first: Paragraph = cell.paragraphs[0]
-    p: Paragraph = first if not first.runs else cell.add_paragraph()
+    first = cell._tc.find(qn("w:p"))
+    empty = first is not None and first.find(qn("w:r")) is None
+    p = Paragraph(first, cell) if empty else cell.add_paragraph()
+    if p._p.pPr is None:
+        p._p.insert(0, deepcopy(_COMPACT))
+    else:
+        _make_compact(p)
+    return p
+
+
+def _make_compact(p: Paragraph) -> Paragraph:
     p.paragraph_format.space_before = Pt(1)
     p.paragraph_format.space_after = Pt(1)
     return p
+
+
+def _loose_paragraph() -> Paragraph:
+    # In no document: only made for its formatting.
+    return Paragraph(OxmlElement("w:p"), cast(ProvidesStoryPart, None))
+
+
+# What _make_small and _make_compact give a new run or paragraph, made once and copied: the
+# setters of python-docx cost more than the rest of the teacher overview together.
+_SMALL = _make_small(_loose_paragraph().add_run())._r.rPr
+_COMPACT = _make_compact(_loose_paragraph())._p.pPr
 
 
 def _table(document: DocxDocument, widths: Sequence[float]) -> Table:

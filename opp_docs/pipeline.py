@@ -440,10 +440,7 @@ def _start_dossier(
         + templates.digest(COVER_TEMPLATE)
         + _password_check(state, options.password)
     )
-    if (
-        dossier.exists()
-        and state.get("dossier", {}).get(_rel(year_dir, dossier)) == inputs
-    ):
+    if dossier.exists() and state.get("dossier", {}).get(_rel(year_dir, dossier)) == inputs:
         outcome.dossier = dossier
         return None
     context = build_context(

@@ -714,3 +714,40 @@ def test_teacher_pdf_is_only_remade_when_the_overview_changed(
     (tmp_path / "docentenoverzicht.pdf").unlink()
     run(*cohort[:1])
     assert len(calls) == 3
+
+
+OVERVIEWS = (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)
+
+
+def test_a_rerun_rewrites_only_the_overviews_that_changed(
+    tmp_path: Path, cohort: list[StudentOutcome]
+) -> None:
+    def inodes() -> dict[str, int]:
+        # Every overview is replaced as a whole, so a rewritten file is a new file.
+        return {name: (tmp_path / name).stat().st_ino for name in OVERVIEWS}
+
+    write(tmp_path, *cohort, today=D(2026, 9, 1))
+    first = inodes()
+    write(tmp_path, *cohort, today=D(2026, 9, 1))
+    assert inodes() == first
+    # Another day: the dates and colours change, the calendar does not.
+    write(tmp_path, *cohort, today=D(2026, 9, 2))
+    second = inodes()
+    assert {n for n in OVERVIEWS if second[n] != first[n]} == set(OVERVIEWS) - {PLANNING}
+    # A file someone changed is written again, whole.
+    (tmp_path / OVERZICHT).write_bytes(b"kapot")
+    write(tmp_path, *cohort, today=D(2026, 9, 2))
+    assert len(table(tmp_path / OVERZICHT)[1]) == len(cohort)
+
+
+def test_a_rerun_reads_a_plan_that_staff_changed(
+    tmp_path: Path, cohort: list[StudentOutcome]
+) -> None:
+    write(tmp_path, *cohort, today=D(2026, 10, 5))
+    sem = next(o for o in cohort if o.leerling.leerlingnummer == "990001")
+    plan = next(d.docx for d in sem.documents if d.kind is DocumentKind.OPP)
+    word_file(plan, advice=("Sem zit bij het raam.",), prompts=0)
+    files = write(tmp_path, *cohort, today=D(2026, 10, 5))
+    rows = {r["Leerlingnummer"]: r for r in table(files[OVERZICHT])[1]}
+    assert rows["990001"]["Plan af"] == "ja"
+    assert "Sem zit bij het raam." in "\n".join(docx_lines(files[DOCENTENOVERZICHT]))
