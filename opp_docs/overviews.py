@@ -54,7 +54,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from opp_docs import formatting, models, render, sheets
 from opp_docs.config import Config
-from opp_docs.convert import convert_files
+from opp_docs.convert import ConverterPool, convert_files
 from opp_docs.errors import ConversionError
 from opp_docs.files import atomic_path, inside, sha256_file, write_bytes_atomic, write_text_atomic
 from opp_docs.formatting import datum, ja_nee
@@ -124,8 +124,12 @@ def write_overviews(
     config: Config,
     today: dt.date,
     pdf: bool = True,
+    pool: ConverterPool | None = None,
 ) -> list[Path]:
     """Write every overview into `year_dir`; returns the overview files.
+
+    With a running `pool` (the run's own LibreOffice workers) the teacher overview's PDF costs
+    no LibreOffice start.
 
     An overview whose content would come out the same as last time, and whose file is still
     as written then, is left as it is (see `MadeFrom`): a rerun without changes writes none.
@@ -144,6 +148,12 @@ def write_overviews(
     students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
     calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
     writers: list[tuple[str, str, Callable[[Path], Path]]] = [
+        # First, so that LibreOffice makes its PDF while the others are written.
+        (
+            DOCENTENOVERZICHT,
+            students,
+            lambda t: write_docentenoverzicht(entries, t, schooljaar, config, today),
+        ),
         (OVERZICHT, students, lambda t: write_overzicht(entries, t, schooljaar, today)),
         (
             BRON_AANMELDING,
@@ -151,42 +161,67 @@ def write_overviews(
             lambda t: write_bron_aanmelding(entries, t, schooljaar, today),
         ),
         (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
-        (
-            DOCENTENOVERZICHT,
-            students,
-            lambda t: write_docentenoverzicht(entries, t, schooljaar, config, today),
-        ),
     ]
-    written = []
+    made: dict[str, Path] = {}
+    finish_pdf: Callable[[], Path | None] | None = None
     for name, inputs, write in writers:
         target = year_dir / name
         digest = _digest(name, inputs)
         if not made_from.unchanged(target, digest):
             write(target)
             made_from.note(target, digest)
-        written.append(target)
+        made[name] = target
+        if name == DOCENTENOVERZICHT and pdf:
+            finish_pdf = _teachers_pdf(target, pool)
     made_from.documents = {key: facts for key, facts in reader.seen.items() if facts}
     made_from.save()
-    teachers = year_dir / DOCENTENOVERZICHT
+    written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
+    teachers_pdf = finish_pdf() if finish_pdf is not None else None
+    return written if teachers_pdf is None else [*written, teachers_pdf]
+
+
+def _teachers_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path | None]:
+    """Start the teacher overview's PDF (none when it is up to date); the function returned
+    waits for it and gives the PDF, or None (logged) when it failed."""
     target = teachers.with_suffix(".pdf")
-    pdf_source = year_dir / TEACHERS_PDF_SOURCE
+    pdf_source = teachers.with_name(TEACHERS_PDF_SOURCE)
     content = _word_content_digest(teachers)
-    unchanged = target.exists() and pdf_source.exists() and pdf_source.read_text("utf-8") == content
-    if pdf and unchanged:
+    if target.exists() and pdf_source.exists() and pdf_source.read_text("utf-8") == content:
         # A LibreOffice start costs seconds; a rerun with the same classes needs none.
-        written.append(target)
-    elif pdf:
+        return lambda: target
+    error: str | None = None
+    if pool is not None:
         try:
-            converted = convert_files([teachers], [target])
+            pool.submit(teachers, target)
         except ConversionError as e:
-            log.warning("%s: geen PDF gemaakt: %s", teachers.name, e)
-        else:
-            if teachers in converted.converted:
-                written.append(target)
-                write_bytes_atomic(pdf_source, content.encode("utf-8"))
-            else:
-                log.warning("%s: geen PDF gemaakt: %s", teachers.name, converted.failed[teachers])
-    return written
+            error = str(e)
+
+    def finish() -> Path | None:
+        failure = error
+        if failure is None:
+            try:
+                failure = _convert(teachers, target, pool)
+            except ConversionError as e:
+                failure = str(e)
+        if failure is not None:
+            log.warning("%s: geen PDF gemaakt: %s", teachers.name, failure)
+            return None
+        write_bytes_atomic(pdf_source, content.encode("utf-8"))
+        return target
+
+    return finish
+
+
+def _convert(source: Path, target: Path, pool: ConverterPool | None) -> str | None:
+    """Convert one file (already submitted to `pool` when there is one); the reason when it
+    failed."""
+    if pool is None:
+        return convert_files([source], [target]).failed.get(source)
+    error = None
+    for done, failure in pool.completed():
+        if done == source:
+            error = failure
+    return error
 
 
 class MadeFrom:

@@ -202,17 +202,18 @@ def _run_locked(
                 summary.outcomes.append(outcome)
         _save_state(year_dir, state)
         _pdfs_and_dossiers(summary, result, options, state, templates, pool, converting, bar)
-    _save_state(year_dir, state)
-    write_intake_report(result, year_dir / INTAKE_REPORT)
-    write_manifest(summary, options, year_dir)
-    say("overzichten schrijven")
-    write_overviews(
-        summary,
-        year_dir,
-        schooljaar=options.schooljaar,
-        config=options.config,
-        today=options.today,
-    )
+        _save_state(year_dir, state)
+        write_intake_report(result, year_dir / INTAKE_REPORT)
+        write_manifest(summary, options, year_dir)
+        say("overzichten schrijven")
+        write_overviews(
+            summary,
+            year_dir,
+            schooljaar=options.schooljaar,
+            config=options.config,
+            today=options.today,
+            pool=pool,
+        )
     return summary
 
 
@@ -367,9 +368,12 @@ def _render_one(
     pdf = docx.with_suffix(".pdf")
     key = _rel(year_dir, docx)
     record: dict[str, str] = state.setdefault("docx", {}).get(key, {})
+    # Today's date is not an input: a letter keeps the day it was made until something it
+    # says changes; otherwise every run on a new day would make every document again.
+    data = {name: value for name, value in context.items() if name != "vandaag"}
     inputs = _digest(
         RENDER_VERSION
-        + json.dumps(context, sort_keys=True, ensure_ascii=False)
+        + json.dumps(data, sort_keys=True, ensure_ascii=False)
         + templates.digest(kind.value)
         + _digest(repr(options.config))
     )
