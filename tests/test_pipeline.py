@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -16,6 +17,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from opp_docs.cli import main
+from opp_docs.config import Config
+from opp_docs.formatting import datum
+from opp_docs.models import SchoolYear
+from opp_docs.pipeline import RunOptions, run_dossiers
 from opp_docs.voorbeeld import COHORT, DEMO_BEGELEIDER, DEMO_TEAMLEIDER
 
 pytestmark = pytest.mark.libreoffice
@@ -240,6 +245,33 @@ def test_rerun_converts_nothing_and_keeps_staff_edits(tmp_path: Path, demo: Path
     assert opp_after["sha256"] == opp["sha256"]
     assert "oefenen met plannen" in pdf_text(year / after["dossier"])
     assert tree_digest(out / "intake") == intake_before
+
+
+def test_a_rerun_on_a_later_day_makes_nothing_anew(tmp_path: Path, demo: Path) -> None:
+    """The date in a letter is the day it was made, not an input: a run next week with the
+    same intake converts nothing, and the letter keeps its date."""
+    out = tmp_path / "demo"
+    shutil.copytree(demo, out, symlinks=True)
+    year = out / YEAR
+    (letter,) = year.glob("leerlingen/990101 */informatiebrief - *.pdf")
+    before = tree_digest(year / "leerlingen")
+    made_on = datum(dt.date.today())
+    assert made_on in pdf_text(letter)
+    options = RunOptions(
+        intake=out / "intake",
+        output=out,
+        schooljaar=SchoolYear.parse(YEAR),
+        templates=REPO / "templates",
+        config=Config(teamleider=DEMO_TEAMLEIDER, leerlingbegeleiders=(DEMO_BEGELEIDER,)),
+        today=dt.date.today() + dt.timedelta(days=7),
+    )
+
+    summary = run_dossiers(options)
+
+    assert summary.made == 0 and summary.failed == 0
+    assert summary.reused == sum(len(o.documents) for o in summary.outcomes) > 0
+    assert tree_digest(year / "leerlingen") == before
+    assert made_on in pdf_text(letter)
 
 
 def test_overviews_are_written(demo: Path, manifest: dict[str, Any]) -> None:
