@@ -48,6 +48,8 @@ from opp_docs._merged_docx import merge, metadata, split_pdf
 from opp_docs.errors import ConversionError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
+# The pool's temporary folder: this prefix, the process id, and a random part.
+WORK_DIR_PREFIX = "opp-docs-lo-"
 WORKER_SCRIPT = Path(__file__).with_name("_lo_worker.py")
 # Names a Python with the `uno` module, for installations where it is not /usr/bin/python3.
 UNO_PYTHON_ENV = "OPP_DOCS_UNO_PYTHON"
@@ -240,7 +242,8 @@ class ConverterPool:
         if self.work_dir is None:
             self._soffice = find_soffice()
             self._python = find_uno_python(self._soffice)
-            self.work_dir = Path(tempfile.mkdtemp(prefix="opp-docs-lo-"))
+            _remove_stale_work_dirs()
+            self.work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
             _LIVE_POOLS.add(self)
 
     def _queue(self, job: _Job) -> None:
@@ -584,6 +587,21 @@ def _last_line(log: Path) -> str:
 
 
 _LIVE_POOLS: set[ConverterPool] = set()
+
+
+def _remove_stale_work_dirs() -> None:
+    """Remove the work folders of runs that were killed (kill -9, a power cut): they may hold
+    joined copies of students' documents. Only our own, and only when their process is gone."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*-*"):
+        pid = folder.name[len(WORK_DIR_PREFIX) :].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 @atexit.register

@@ -370,10 +370,10 @@ def _render_one(
     record: dict[str, str] = state.setdefault("docx", {}).get(key, {})
     # Today's date is not an input: a letter keeps the day it was made until something it
     # says changes; otherwise every run on a new day would make every document again.
-    data = {name: value for name, value in context.items() if name != "vandaag"}
+    said = {name: value for name, value in context.items() if name != "vandaag"}
     inputs = _digest(
         RENDER_VERSION
-        + json.dumps(data, sort_keys=True, ensure_ascii=False)
+        + json.dumps(said, sort_keys=True, ensure_ascii=False)
         + templates.digest(kind.value)
         + _digest(repr(options.config))
     )

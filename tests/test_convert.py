@@ -381,13 +381,18 @@ def test_rerun_with_nothing_changed_converts_nothing(
     first = CliRunner().invoke(main, [*args, "--sjablonen", str(REPO / "templates")])
     assert first.exit_code == 0, first.output
     converted: list[Path] = []
-    submit = ConverterPool.submit
+    submit, submit_group = ConverterPool.submit, ConverterPool.submit_group
 
     def spy(pool: ConverterPool, source: Path, target: Path) -> None:
         converted.append(source)
         submit(pool, source, target)
 
+    def spy_group(pool: ConverterPool, pairs: list[tuple[Path, Path]]) -> None:
+        converted.extend(source for source, _ in pairs)
+        submit_group(pool, pairs)
+
     monkeypatch.setattr(ConverterPool, "submit", spy)
+    monkeypatch.setattr(ConverterPool, "submit_group", spy_group)
     second = CliRunner().invoke(main, [*args, "--sjablonen", str(REPO / "templates")])
     assert second.exit_code == 0, second.output
     assert "0 gemaakt, 40 hergebruikt, 0 mislukt" in second.output
@@ -403,6 +408,8 @@ def test_a_killed_run_then_a_rerun_gives_complete_valid_output(tmp_path: Path, w
     run.kill()
     run.wait()
     assert office_processes(work, wait=10) == []
+    # The killed run's work folder (joined copies of documents) is still there ...
+    assert list(work.glob(f"opp-docs-lo-{run.pid}-*"))
 
     rerun = demo(out)
     output, _ = rerun.communicate(timeout=600)
@@ -430,3 +437,5 @@ def test_a_killed_run_then_a_rerun_gives_complete_valid_output(tmp_path: Path, w
     ]
     assert leftovers == []
     assert not (year / ".opp-docs.lock").exists()
+    # ... until the next run removes it.
+    assert list(work.glob(f"opp-docs-lo-{run.pid}-*")) == []
