@@ -267,6 +267,35 @@ def test_a_document_that_hangs_twice_is_reported_and_the_others_go_on(
     assert not slow.with_suffix(".pdf").exists()
 
 
+def test_a_document_that_hangs_in_a_group_costs_only_itself(tmp_path: Path, work: Path) -> None:
+    """A student's documents go to LibreOffice as one file; when one of them makes it hang,
+    the worker is replaced, the others are converted one by one, and only that one fails."""
+    cache = TemplateCache(REPO / "templates")
+    contexts = [(n, c) for n, c in example_contexts(tmp_path) if n != COVER_TEMPLATE][:3]
+    sources = []
+    for i, (name, context) in enumerate(contexts):
+        sources.append(tmp_path / f"{i} {name}.docx")
+        sources[-1].write_bytes(cache.render(name, context))
+    # The same template, so it can be joined; but far too long to lay out in time.
+    slow = tmp_path / "eindeloos.docx"
+    with zipfile.ZipFile(sources[1]) as z, zipfile.ZipFile(slow, "w") as out:
+        for item in z.infolist():
+            data = z.read(item)
+            if item.filename == "word/document.xml":
+                cut = data.index(b"<w:body>") + len(b"<w:body>")
+                line = b"<w:p><w:r><w:t>Regel van een heel lang document.</w:t></w:r></w:p>"
+                data = data[:cut] + line * 150_000 + data[cut:]
+            out.writestr(item, data)
+    group = [sources[0], slow, sources[2]]
+    with ConverterPool(workers=1, timeout=4) as pool:
+        pool.submit_group([(s, s.with_suffix(".pdf")) for s in group])
+        result = pool.wait()
+        assert pool.joined == 0
+    assert result.failed == {slow: "LibreOffice reageerde niet binnen 4 seconden"}
+    assert set(result.converted) == {sources[0], sources[2]}
+    assert not slow.with_suffix(".pdf").exists()
+
+
 def test_workers_are_recycled(tmp_path: Path, work: Path) -> None:
     sources = [make_docx(tmp_path / f"{i}.docx", f"Document {i}") for i in range(5)]
     with ConverterPool(workers=1, recycle_after=2) as pool:
