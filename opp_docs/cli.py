@@ -14,9 +14,8 @@ import click
 from opp_docs.config import CONFIG_NAME, Config, load_config
 from opp_docs.errors import OppDocsError
 from opp_docs.formatting import datum
-from opp_docs.models import SchoolYear
-from opp_docs.overviews import run_planning
-from opp_docs.pipeline import RunOptions, RunSummary, run_check, run_dossiers
+from opp_docs.models import RunSummary, SchoolYear
+from opp_docs.pipeline import RunOptions, run_check, run_dossiers, run_planning
 from opp_docs.retention import delete, expired_years
 from opp_docs.run_details import detail_lines
 from opp_docs.sjablonen import check_templates, list_fields

@@ -1,4 +1,4 @@
-"""Typed records that flow through the pipeline: intake → decisions → documents."""
+"""Typed records that flow through the pipeline: intake → decisions → documents → outcome."""
 
 from __future__ import annotations
 
@@ -257,3 +257,53 @@ class SchoolYear:
             f"Schooljaar '{text}' is ongeldig: schrijf het als twee opeenvolgende jaren, "
             "bijvoorbeeld 2026-2027."
         )
+
+
+# Files in a school year's folder that the run summary points to.
+MANIFEST = "manifest.json"
+INTAKE_REPORT = "intake-rapport.xlsx"
+
+
+@dataclass
+class DocumentOutcome:
+    kind: DocumentKind
+    docx: Path
+    pdf: Path
+    sha256: str
+    bewerkt: bool
+    nieuwe_versie: Path | None = None
+
+
+@dataclass
+class StudentOutcome:
+    leerling: Leerling
+    decision: RouteDecision
+    deadlines: Deadlines
+    folder: Path | None = None
+    documents: list[DocumentOutcome] = field(default_factory=list)
+    dossier: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    blocked: bool = False
+
+
+@dataclass
+class RunSummary:
+    year_dir: Path
+    students: int
+    made: int = 0
+    reused: int = 0
+    failed: int = 0
+    dossiers: int = 0
+    blocked: int = 0
+    intake_problems: int = 0
+    outcomes: list[StudentOutcome] = field(default_factory=list)
+    # What was read, for the counts that --verbose shows.
+    intake: IntakeResult | None = field(default=None, repr=False)
+
+    @property
+    def manifest(self) -> Path:
+        return self.year_dir / MANIFEST
+
+    @property
+    def intake_report(self) -> Path:
+        return self.year_dir / INTAKE_REPORT

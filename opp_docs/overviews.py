@@ -8,9 +8,6 @@ each file atomically:
 - `planning.ics`: every deadline of every plan as an all-day calendar event;
 - `docentenoverzicht.docx` and `.pdf`: per class a page for teachers, with the handling advice
   from the plan once the counsellor has written it.
-
-`run_planning` builds the summary from the intake and the documents already on disk, without
-rendering or converting a single student document, for `opp-docs planning`.
 """
 
 from __future__ import annotations
@@ -31,7 +28,7 @@ from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import docx
 from docx.document import Document as DocxDocument
@@ -56,14 +53,18 @@ from opp_docs import formatting, models, render, sheets
 from opp_docs.config import Config
 from opp_docs.convert import ConverterPool, convert_files
 from opp_docs.errors import ConversionError
-from opp_docs.files import atomic_path, inside, sha256_file, write_bytes_atomic, write_text_atomic
+from opp_docs.files import atomic_path, sha256_file, write_bytes_atomic, write_text_atomic
 from opp_docs.formatting import datum, ja_nee
-from opp_docs.models import DOCUMENTS_PER_ROUTE, DocumentKind, IntakeResult, Route, SchoolYear
+from opp_docs.models import (
+    DOCUMENTS_PER_ROUTE,
+    DocumentKind,
+    Route,
+    RunSummary,
+    SchoolYear,
+    StudentOutcome,
+)
 from opp_docs.render import PROMPT_STYLE, parsed_styles, prompts_in, styled
 from opp_docs.sheets import Value, clean, put
-
-if TYPE_CHECKING:
-    from opp_docs.pipeline import RunSummary, StudentOutcome
 
 log = logging.getLogger(__name__)
 
@@ -1239,141 +1240,3 @@ def _header_row(table: Table, titles: Sequence[str]) -> None:
         cell._tc.get_or_add_tcPr().append(shading)
     # Repeated at the top of every page the table runs onto.
     row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-
-
-# ---------------------------------------------------------------------------------------------
-# `opp-docs planning`: the overviews from the intake and the documents already on disk
-
-
-@dataclass
-class PlanningResult:
-    summary: RunSummary
-    files: list[Path]
-
-
-def run_planning(
-    intake: Path,
-    output: Path,
-    schooljaar: SchoolYear,
-    config: Config,
-    *,
-    today: dt.date | None = None,
-    pdf: bool = True,
-) -> PlanningResult:
-    """Read the intake, decide routes and deadlines, take the documents from the last run's
-    manifest as they are on disk now, and write the intake report and the overviews.
-
-    Renders and converts no student document, so it takes seconds."""
-    # Imported here: the pipeline imports this module to write the overviews after a run.
-    from opp_docs import pipeline
-    from opp_docs.intake import read_intake
-    from opp_docs.intake_report import write_intake_report
-
-    result = read_intake(intake, config, schooljaar)
-    year_dir = pipeline.year_folder(output, schooljaar)
-    year_dir.mkdir(parents=True, exist_ok=True)
-    with pipeline._locked(year_dir):
-        summary = plan_summary(result, year_dir, schooljaar, config)
-        attach_manifest_documents(summary, year_dir)
-        write_intake_report(result, summary.intake_report)
-        files = write_overviews(
-            summary,
-            year_dir,
-            schooljaar=schooljaar,
-            config=config,
-            today=today or dt.date.today(),
-            pdf=pdf,
-        )
-    return PlanningResult(summary, [summary.intake_report, *files])
-
-
-def plan_summary(
-    result: IntakeResult, year_dir: Path, schooljaar: SchoolYear, config: Config
-) -> RunSummary:
-    """Route, deadlines, problems and blocked state per student; no documents yet.
-
-    The same decisions as the first half of the pipeline's student loop."""
-    from opp_docs.deadlines import compute_deadlines
-    from opp_docs.pipeline import RunSummary, StudentOutcome
-    from opp_docs.routing import propose_route
-
-    blocked = result.blocked()
-    summary = RunSummary(
-        year_dir=year_dir,
-        students=len(result.leerlingen),
-        blocked=len(blocked),
-        intake_problems=sum(1 for p in result.problems if p.blocking),
-    )
-    problems: dict[str, list[str]] = {}
-    for problem in result.problems:
-        if problem.leerlingnummer:
-            problems.setdefault(problem.leerlingnummer, []).append(str(problem))
-    for leerling in result.leerlingen:
-        outcome = StudentOutcome(
-            leerling,
-            propose_route(leerling, config),
-            compute_deadlines(leerling, schooljaar, config),
-        )
-        outcome.problems = problems.get(leerling.leerlingnummer, [])
-        outcome.blocked = leerling.leerlingnummer in blocked
-        summary.outcomes.append(outcome)
-    return summary
-
-
-def attach_manifest_documents(summary: RunSummary, year_dir: Path) -> None:
-    """Give each student the documents and dossier the last run's manifest lists, as they are
-    on disk now: `bewerkt` when the file differs from what the software wrote."""
-    from opp_docs.pipeline import DocumentOutcome
-
-    entries = {e.get("leerlingnummer"): e for e in _manifest_students(summary.manifest)}
-    for outcome in summary.outcomes:
-        entry = entries.get(outcome.leerling.leerlingnummer)
-        if entry is None:
-            continue
-        route = outcome.decision.route
-        if entry.get("route") != route.value:
-            outcome.problems.append(
-                f"De route is sinds de laatste run veranderd (was {entry.get('route')}, nu "
-                f"{route.value}): draai 'opp-docs dossiers' voor de documenten."
-            )
-        for doc in _list(entry.get("documenten")):
-            try:
-                kind = DocumentKind(str(doc.get("soort")))
-                docx_path = inside(year_dir, year_dir / str(doc["docx"]))
-            except (ValueError, KeyError, TypeError):
-                continue
-            if not docx_path.exists():
-                outcome.problems.append(
-                    f"{docx_path.name} ontbreekt; draai 'opp-docs dossiers' om het opnieuw "
-                    "te maken."
-                )
-                continue
-            written = str(doc.get("sha256", ""))
-            bewerkt = sha256_file(docx_path) != written
-            if bewerkt and not doc.get("bewerkt"):
-                outcome.problems.append(
-                    f"{docx_path.name} is bewerkt sinds de laatste run; draai 'opp-docs "
-                    "dossiers' om PDF en dossier bij te werken."
-                )
-            pdf = docx_path.with_suffix(".pdf")
-            outcome.documents.append(DocumentOutcome(kind, docx_path, pdf, written, bewerkt))
-        if outcome.documents and isinstance(entry.get("dossier"), str):
-            try:
-                dossier = inside(year_dir, year_dir / entry["dossier"])
-            except ValueError:
-                continue
-            outcome.folder = dossier.parent
-            outcome.dossier = dossier if dossier.exists() else None
-
-
-def _manifest_students(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if isinstance(data, dict):
-        yield from _list(data.get("leerlingen"))
-
-
-def _list(value: object) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []

@@ -2,6 +2,10 @@
 
 Each stage lives in its own module; this one only wires them together and keeps the state that
 makes a rerun cheap and keeps staff edits safe (`.opp-docs-state.json` next to the manifest).
+
+`run_check` stops after the intake report, for `opp-docs check`. `run_planning` builds the
+summary from the intake and the documents already on disk, without rendering or converting a
+single student document, for `opp-docs planning`.
 """
 
 from __future__ import annotations
@@ -30,24 +34,25 @@ from opp_docs.intake import read_intake
 from opp_docs.intake_report import write_intake_report
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
-    Deadlines,
+    INTAKE_REPORT,
+    MANIFEST,
     DocumentKind,
+    DocumentOutcome,
     IntakeResult,
     Leerling,
-    RouteDecision,
+    RunSummary,
     SchoolYear,
+    StudentOutcome,
 )
 from opp_docs.overviews import write_overviews
 from opp_docs.render import COVER_TEMPLATE, build_context
 from opp_docs.routing import propose_route
 from opp_docs.sjablonen import check_templates
 
-MANIFEST = "manifest.json"
 STATE = ".opp-docs-state.json"
 # What this run wrote since the state was last saved; a killed run's work is taken over from it.
 JOURNAL = ".opp-docs-journal"
 LOCK = ".opp-docs.lock"
-INTAKE_REPORT = "intake-rapport.xlsx"
 STUDENTS_DIR = "leerlingen"
 # Bumped when the rendering code changes in a way that must re-render every document.
 RENDER_VERSION = "1"
@@ -76,51 +81,6 @@ class RunOptions:
     password: str | None = field(default=None, repr=False)
 
 
-@dataclass
-class DocumentOutcome:
-    kind: DocumentKind
-    docx: Path
-    pdf: Path
-    sha256: str
-    bewerkt: bool
-    nieuwe_versie: Path | None = None
-
-
-@dataclass
-class StudentOutcome:
-    leerling: Leerling
-    decision: RouteDecision
-    deadlines: Deadlines
-    folder: Path | None = None
-    documents: list[DocumentOutcome] = field(default_factory=list)
-    dossier: Path | None = None
-    problems: list[str] = field(default_factory=list)
-    blocked: bool = False
-
-
-@dataclass
-class RunSummary:
-    year_dir: Path
-    students: int
-    made: int = 0
-    reused: int = 0
-    failed: int = 0
-    dossiers: int = 0
-    blocked: int = 0
-    intake_problems: int = 0
-    outcomes: list[StudentOutcome] = field(default_factory=list)
-    # What was read, for the counts that --verbose shows.
-    intake: IntakeResult | None = field(default=None, repr=False)
-
-    @property
-    def manifest(self) -> Path:
-        return self.year_dir / MANIFEST
-
-    @property
-    def intake_report(self) -> Path:
-        return self.year_dir / INTAKE_REPORT
-
-
 def year_folder(output: Path, schooljaar: SchoolYear) -> Path:
     return output / str(schooljaar)
 
@@ -139,6 +99,137 @@ def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config
         intake_problems=sum(1 for p in result.problems if p.blocking),
         intake=result,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# `opp-docs planning`: the overviews from the intake and the documents already on disk
+
+
+@dataclass
+class PlanningResult:
+    summary: RunSummary
+    files: list[Path]
+
+
+def run_planning(
+    intake: Path,
+    output: Path,
+    schooljaar: SchoolYear,
+    config: Config,
+    *,
+    today: dt.date | None = None,
+    pdf: bool = True,
+) -> PlanningResult:
+    """Read the intake, decide routes and deadlines, take the documents from the last run's
+    manifest as they are on disk now, and write the intake report and the overviews.
+
+    Renders and converts no student document, so it takes seconds."""
+    result = read_intake(intake, config, schooljaar)
+    year_dir = year_folder(output, schooljaar)
+    year_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(year_dir):
+        summary = plan_summary(result, year_dir, schooljaar, config)
+        attach_manifest_documents(summary, year_dir)
+        write_intake_report(result, summary.intake_report)
+        files = write_overviews(
+            summary,
+            year_dir,
+            schooljaar=schooljaar,
+            config=config,
+            today=today or dt.date.today(),
+            pdf=pdf,
+        )
+    return PlanningResult(summary, [summary.intake_report, *files])
+
+
+def plan_summary(
+    result: IntakeResult, year_dir: Path, schooljaar: SchoolYear, config: Config
+) -> RunSummary:
+    """Route, deadlines, problems and blocked state per student; no documents yet.
+
+    The same decisions as the first half of the pipeline's student loop."""
+    blocked = result.blocked()
+    summary = RunSummary(
+        year_dir=year_dir,
+        students=len(result.leerlingen),
+        blocked=len(blocked),
+        intake_problems=sum(1 for p in result.problems if p.blocking),
+    )
+    problems: dict[str, list[str]] = {}
+    for problem in result.problems:
+        if problem.leerlingnummer:
+            problems.setdefault(problem.leerlingnummer, []).append(str(problem))
+    for leerling in result.leerlingen:
+        outcome = StudentOutcome(
+            leerling,
+            propose_route(leerling, config),
+            compute_deadlines(leerling, schooljaar, config),
+        )
+        outcome.problems = problems.get(leerling.leerlingnummer, [])
+        outcome.blocked = leerling.leerlingnummer in blocked
+        summary.outcomes.append(outcome)
+    return summary
+
+
+def attach_manifest_documents(summary: RunSummary, year_dir: Path) -> None:
+    """Give each student the documents and dossier the last run's manifest lists, as they are
+    on disk now: `bewerkt` when the file differs from what the software wrote."""
+    entries = {e.get("leerlingnummer"): e for e in _manifest_students(summary.manifest)}
+    for outcome in summary.outcomes:
+        entry = entries.get(outcome.leerling.leerlingnummer)
+        if entry is None:
+            continue
+        route = outcome.decision.route
+        if entry.get("route") != route.value:
+            outcome.problems.append(
+                f"De route is sinds de laatste run veranderd (was {entry.get('route')}, nu "
+                f"{route.value}): draai 'opp-docs dossiers' voor de documenten."
+            )
+        for doc in _list(entry.get("documenten")):
+            try:
+                kind = DocumentKind(str(doc.get("soort")))
+                docx_path = inside(year_dir, year_dir / str(doc["docx"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+            if not docx_path.exists():
+                outcome.problems.append(
+                    f"{docx_path.name} ontbreekt; draai 'opp-docs dossiers' om het opnieuw "
+                    "te maken."
+                )
+                continue
+            written = str(doc.get("sha256", ""))
+            bewerkt = sha256_file(docx_path) != written
+            if bewerkt and not doc.get("bewerkt"):
+                outcome.problems.append(
+                    f"{docx_path.name} is bewerkt sinds de laatste run; draai 'opp-docs "
+                    "dossiers' om PDF en dossier bij te werken."
+                )
+            pdf = docx_path.with_suffix(".pdf")
+            outcome.documents.append(DocumentOutcome(kind, docx_path, pdf, written, bewerkt))
+        if outcome.documents and isinstance(entry.get("dossier"), str):
+            try:
+                dossier = inside(year_dir, year_dir / entry["dossier"])
+            except ValueError:
+                continue
+            outcome.folder = dossier.parent
+            outcome.dossier = dossier if dossier.exists() else None
+
+
+def _manifest_students(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(data, dict):
+        yield from _list(data.get("leerlingen"))
+
+
+def _list(value: object) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# `opp-docs dossiers`: the whole run
 
 
 def run_dossiers(

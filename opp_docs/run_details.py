@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from opp_docs.models import IntakeResult
-from opp_docs.pipeline import RunSummary
+from opp_docs.models import IntakeResult, RunSummary
 
 # More problem places than this are left to the intake report.
 MAX_PLACES = 50

@@ -26,17 +26,24 @@ from opp_docs.config import Config
 from opp_docs.convert import ConversionResult
 from opp_docs.deadlines import compute_deadlines
 from opp_docs.files import sha256_file
-from opp_docs.models import DocumentKind, Leerling, Route, SchoolYear
+from opp_docs.models import (
+    DocumentKind,
+    DocumentOutcome,
+    Leerling,
+    Route,
+    RunSummary,
+    SchoolYear,
+    StudentOutcome,
+)
 from opp_docs.overviews import (
     BRON_AANMELDING,
     DOCENTENOVERZICHT,
     OVERZICHT,
     PLANNING,
     handling_advice,
-    run_planning,
     write_overviews,
 )
-from opp_docs.pipeline import DocumentOutcome, RunSummary, StudentOutcome
+from opp_docs.pipeline import run_planning
 from opp_docs.render import build_context, count_prompts, render_document, template_path
 from opp_docs.routing import propose_route
 from opp_docs.voorbeeld import write_example_intake

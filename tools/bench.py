@@ -23,8 +23,8 @@ from pathlib import Path
 
 from opp_docs.config import Config
 from opp_docs.convert import default_workers, find_soffice
-from opp_docs.models import SchoolYear
-from opp_docs.pipeline import RunOptions, RunSummary, run_dossiers
+from opp_docs.models import RunSummary, SchoolYear
+from opp_docs.pipeline import RunOptions, run_dossiers
 from opp_docs.voorbeeld import example_student, write_example_intake
 
 REPO = Path(__file__).resolve().parent.parent
