@@ -145,9 +145,8 @@ def run_planning(
 def plan_summary(
     result: IntakeResult, year_dir: Path, schooljaar: SchoolYear, config: Config
 ) -> RunSummary:
-    """Route, deadlines, problems and blocked state per student; no documents yet.
-
-    The same decisions as the first half of the pipeline's student loop."""
+    """Route, deadlines, problems and blocked state per student; no documents yet. Both
+    'opp-docs planning' and the whole run start from this."""
     blocked = result.blocked()
     summary = RunSummary(
         year_dir=year_dir,
@@ -258,39 +257,19 @@ def _run_locked(
 ) -> RunSummary:
     _remove_leftovers(year_dir)
     state = _load_state(year_dir)
-    blocked = result.blocked()
-    summary = RunSummary(
-        year_dir=year_dir,
-        students=len(result.leerlingen),
-        blocked=len(blocked),
-        intake_problems=sum(1 for p in result.problems if p.blocking),
-        intake=result,
-    )
-    problems_by_student: dict[str, list[str]] = {}
-    for problem in result.problems:
-        if problem.leerlingnummer:
-            problems_by_student.setdefault(problem.leerlingnummer, []).append(str(problem))
+    # Routes and deadlines as 'opp-docs planning' proposes them; then the documents.
+    summary = plan_summary(result, year_dir, options.schooljaar, options.config)
+    summary.intake = result
 
     templates = TemplateCache(options.templates)
     # Word files whose PDF is being made, with their student.
     converting: dict[Path, StudentOutcome] = {}
     # One pool of LibreOffice workers for documents and covers; it converts while we render.
     with ConverterPool(workers=options.workers, pdfa=options.pdfa) as pool:
-        with bar("Word-documenten", len(result.leerlingen)) as step:
-            for leerling in result.leerlingen:
+        with bar("Word-documenten", len(summary.outcomes)) as step:
+            for outcome in summary.outcomes:
                 step(1)
-                outcome = _student_documents(
-                    leerling,
-                    leerling.leerlingnummer in blocked,
-                    problems_by_student.get(leerling.leerlingnummer, []),
-                    options,
-                    state,
-                    year_dir,
-                    templates,
-                    pool,
-                    converting,
-                )
-                summary.outcomes.append(outcome)
+                _student_documents(outcome, options, state, year_dir, templates, pool, converting)
         _save_state(year_dir, state)
         _pdfs_and_dossiers(summary, result, options, state, templates, pool, converting, bar)
         _save_state(year_dir, state)
@@ -309,27 +288,29 @@ def _run_locked(
 
 
 def _student_documents(
-    leerling: Leerling,
-    blocked: bool,
-    problems: list[str],
+    outcome: StudentOutcome,
     options: RunOptions,
     state: dict[str, Any],
     year_dir: Path,
     templates: TemplateCache,
     pool: ConverterPool,
     converting: dict[Path, StudentOutcome],
-) -> StudentOutcome:
-    """Route, deadlines and Word documents of one student; their PDFs are queued in `pool`."""
-    decision = propose_route(leerling, options.config)
-    deadlines = compute_deadlines(leerling, options.schooljaar, options.config)
-    outcome = StudentOutcome(leerling, decision, deadlines, problems=problems, blocked=blocked)
-    kinds = DOCUMENTS_PER_ROUTE[decision.route]
+) -> None:
+    """The Word documents of one student, noted in `outcome`; their PDFs are queued in
+    `pool`."""
+    leerling, blocked = outcome.leerling, outcome.blocked
+    kinds = DOCUMENTS_PER_ROUTE[outcome.decision.route]
     if not kinds:
-        return outcome
+        return
     folder = inside(year_dir, year_dir / STUDENTS_DIR / _student_folder_name(leerling))
     outcome.folder = folder
     context = build_context(
-        leerling, decision, deadlines, options.schooljaar, options.config, options.today
+        leerling,
+        outcome.decision,
+        outcome.deadlines,
+        options.schooljaar,
+        options.config,
+        options.today,
     ).values
     ours: list[tuple[Path, Path]] = []
     for kind in kinds:
@@ -351,7 +332,6 @@ def _student_documents(
                 ours.append((doc.docx, doc.pdf))
     # A student's documents go to LibreOffice as one file (see ConverterPool.submit_group).
     pool.submit_group(ours)
-    return outcome
 
 
 @dataclass
