@@ -17,7 +17,6 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 
-from opp_docs.errors import TemplateError
 from opp_docs.files import sha256_file
 from opp_docs.render import (
     PROPERTIES,
@@ -35,6 +33,7 @@ from opp_docs.render import (
     document_property,
     jinja_env,
     render_document,
+    template_errors,
     template_path,
 )
 
@@ -172,23 +171,6 @@ class TemplateCache:
             target = Path(tmp) / path.name
             render_document(path, context, target)
             return target.read_bytes()
-
-
-@contextmanager
-def template_errors(name: str) -> Iterator[None]:
-    """Template problems as `TemplateError`, with the messages of `render.render_document`."""
-    try:
-        yield
-    except jinja2.UndefinedError as e:
-        raise TemplateError(
-            template=name, problem=f"onbekend veld ({e.message}). Zie 'opp-docs templates velden'."
-        ) from e
-    except jinja2.TemplateSyntaxError as e:
-        raise TemplateError(template=name, problem=f"fout in een Jinja-code: {e.message}") from e
-    except (OSError, zipfile.BadZipFile, KeyError) as e:
-        raise TemplateError(
-            template=name, problem=f"kan niet worden geopend als Word-bestand ({e})"
-        ) from e
 
 
 _NAMESPACES = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}

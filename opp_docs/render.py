@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -141,10 +142,19 @@ class _Template(DocxTemplate):  # type: ignore[misc]
 
 def render_document(template: Path, context: dict[str, Any], target: Path) -> None:
     """Render `template` with `context` into `target`, atomically."""
-    name = template.name
-    try:
+    with template_errors(template.name):
         doc = _Template(str(template))
         doc.render(clean_text(context), jinja_env(), autoescape=True)
+    with atomic_path(target) as tmp:
+        doc.save(str(tmp))
+
+
+@contextmanager
+def template_errors(name: str) -> Iterator[None]:
+    """A template's problems while it is opened or rendered, as `TemplateError`: one message
+    for each kind of problem, whichever renderer (docxtpl or the compiled one) met it."""
+    try:
+        yield
     except jinja2.UndefinedError as e:
         raise TemplateError(
             template=name, problem=f"onbekend veld ({e.message}). Zie 'opp-docs templates velden'."
@@ -160,8 +170,6 @@ def render_document(template: Path, context: dict[str, Any], target: Path) -> No
         raise TemplateError(
             template=name, problem=f"kan niet worden geopend als Word-bestand ({e})"
         ) from e
-    with atomic_path(target) as tmp:
-        doc.save(str(tmp))
 
 
 # Characters XML 1.0 does not allow, and the ones docxtpl turns into structure (\a starts a new

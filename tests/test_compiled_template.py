@@ -8,6 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from lxml import etree
 
@@ -84,3 +85,16 @@ def test_a_missing_field_is_a_template_error(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         TemplateCache(TEMPLATES).render(name, {k: v for k, v in context.items() if k != "school"})
     assert "onbekend veld" in str(caught.value)
+
+
+def test_a_template_that_reaches_for_python_is_a_template_error(tmp_path: Path) -> None:
+    """The compiled renderer gives the sandbox's refusal the same message as docxtpl's path."""
+    folder = tmp_path / "sjablonen"
+    folder.mkdir()
+    name, context = example_contexts(tmp_path)[0]
+    document = docx.Document()
+    document.add_paragraph("{{ cycler.__init__.__globals__ }}")
+    document.save(str(template_path(folder, name)))
+    with pytest.raises(TemplateError) as caught:
+        TemplateCache(folder).render(name, context)
+    assert "niet toegestane Jinja-code" in str(caught.value)
