@@ -41,8 +41,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import pikepdf
-
 from opp_docs._lean_docx import LeanCopies
 from opp_docs._merged_docx import merge, metadata, split_pdf
 from opp_docs.errors import ConversionError
@@ -226,6 +224,8 @@ class ConverterPool:
         cannot be joined, or whose joined file fails, are converted one by one. PDF/A is
         always made per file: a PDF cut out of another is no longer PDF/A."""
         pairs = list(pairs)
+        if not pairs:
+            return  # a rerun with nothing to convert needs no LibreOffice
         self._start()
         if len(pairs) < 2 or self.ext != "pdf" or self.export_filter or self.pdfa:
             for source, target in pairs:
@@ -309,8 +309,8 @@ class ConverterPool:
                     worker = self._handle(slot, worker, job)
                 except Exception as e:
                     # A bug here must not leave the run waiting for this job forever.
-                    job.error = f"interne fout bij het omzetten ({type(e).__name__}: {e})"
-                    self._done.put(job)
+                    error = f"interne fout bij het omzetten ({type(e).__name__}: {e})"
+                    self._report_failed(job, error)
                     if worker is not None:
                         self._retire(worker, graceful=False)
                         worker = None
@@ -327,8 +327,7 @@ class ConverterPool:
         if worker is None:
             worker = self._start_worker(slot)
         if worker is None:
-            job.error = self._broken or "het omzetten is afgebroken"
-            self._done.put(job)
+            self._report_failed(job, self._broken or "het omzetten is afgebroken")
             return None
         convert = self._convert_group if job.parts else self._convert
         if convert(worker, job):
@@ -407,6 +406,12 @@ class ConverterPool:
             self._done.put(job)
         return healthy
 
+    def _report_failed(self, job: _Job, error: str) -> None:
+        """Report `job` as failed; a group as each of its files, since `completed` counts
+        files."""
+        for source, target in job.parts or [(job.source, job.target)]:
+            self._done.put(_Job(source, target, attempts=job.attempts, error=error))
+
     def _convert_group(self, worker: _Worker, job: _Job) -> bool:
         """Convert a group as one file; False when the worker must be replaced. When that does
         not give every file its PDF, the files go back in the queue one by one."""
@@ -441,7 +446,8 @@ class ConverterPool:
                 healthy = True
         except _WorkerFailed:
             healthy = False
-        except (pikepdf.PdfError, OSError, ValueError):
+        except Exception:
+            # Whatever went wrong with the joined file, each file still gets its own chance.
             done = False
         finally:
             for temporary in (merged, lean, pdf):

@@ -296,6 +296,23 @@ def test_a_document_that_hangs_in_a_group_costs_only_itself(tmp_path: Path, work
     assert not slow.with_suffix(".pdf").exists()
 
 
+def test_a_libreoffice_that_cannot_start_fails_every_file_of_a_group(
+    tmp_path: Path, work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file of a group is reported, also when no worker ever starts: the run ends with
+    the failures instead of waiting for them."""
+    monkeypatch.setattr(convert, "find_soffice", lambda: "/bin/false")
+    monkeypatch.setattr(convert, "START_TIMEOUT", 10.0)
+    sources = [make_docx(tmp_path / f"brief {i}.docx", f"Brief {i}") for i in range(3)]
+    with ConverterPool(workers=1) as pool:
+        pool.submit_group([(s, s.with_suffix(".pdf")) for s in sources])
+        outcomes = dict(pool.completed())
+    assert set(outcomes) == set(sources)
+    assert all(
+        error and "LibreOffice kon niet worden gestart" in error for error in outcomes.values()
+    )
+
+
 def test_workers_are_recycled(tmp_path: Path, work: Path) -> None:
     sources = [make_docx(tmp_path / f"{i}.docx", f"Document {i}") for i in range(5)]
     with ConverterPool(workers=1, recycle_after=2) as pool:
@@ -422,6 +439,11 @@ def test_rerun_with_nothing_changed_converts_nothing(
 
     monkeypatch.setattr(ConverterPool, "submit", spy)
     monkeypatch.setattr(ConverterPool, "submit_group", spy_group)
+
+    def no_libreoffice() -> str:
+        raise AssertionError("a run with nothing to convert looked for LibreOffice")
+
+    monkeypatch.setattr(convert, "find_soffice", no_libreoffice)
     second = CliRunner().invoke(main, [*args, "--sjablonen", str(REPO / "templates")])
     assert second.exit_code == 0, second.output
     assert "0 gemaakt, 40 hergebruikt, 0 mislukt" in second.output
