@@ -40,6 +40,8 @@ CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 DC = "http://purl.org/dc/elements/1.1/"
 DOCUMENT = "word/document.xml"
 DOCUMENT_RELS = "word/_rels/document.xml.rels"
+SETTINGS = "word/settings.xml"
+STYLES = "word/styles.xml"
 CONTENT_TYPES = "[Content_Types].xml"
 CORE = "docProps/core.xml"
 HEADER_FOOTER_TYPES = {
@@ -53,14 +55,17 @@ _OWN_PART = re.compile(
     r"word/_rels/(header|footer)\d+\.xml\.rels)$"
 )
 # What refers to something outside the document's own text; joining would mix those up.
+# Bookmarks (and the links and cross-references that point at them) are refused too: their
+# names would clash between the documents, and a reference would find another child's text.
 _UNSUPPORTED = re.compile(
-    rb"<w:(footnoteReference|endnoteReference|commentReference|commentRangeStart|altChunk|subDoc)\b"
+    rb"<w:(footnoteReference|endnoteReference|commentReference|commentRangeStart|altChunk|subDoc"
+    rb"|bookmarkStart|numPr)\b|\bw:anchor="
 )
+_STYLE_REFERENCE = re.compile(rb'<w:pStyle w:val="([^"]*)"')
+_STYLE = re.compile(rb'<w:style\b[^>]*?w:styleId="([^"]*)".*?</w:style>', re.DOTALL)
 _PAGE_TOTAL = re.compile(rb"\b(NUMPAGES|SECTIONPAGES)\b")
 START = "OppDocsDeel{}"
 END = "OppDocsEinde{}"
-# Bookmark ids of part k are shifted by (k + 1) times this, so no two parts share one.
-_ID_STEP = 1_000_000
 
 
 def _w(tag: str) -> str:
@@ -121,6 +126,9 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
             if (other.CRC, other.file_size) != (info.CRC, info.file_size):
                 return None
 
+    if SETTINGS in shared and b"evenAndOddHeaders" in first.read(SETTINGS):
+        return None  # which header a page gets would depend on the pages before it
+    numbered = _numbered_styles(first)
     root = etree.fromstring(first.read(DOCUMENT))
     body = root.find(_w("body"))
     if body is None:
@@ -135,7 +143,7 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
         if rels != base_rels:
             return None
         xml = z.read(DOCUMENT)
-        if _UNSUPPORTED.search(xml):
+        if _UNSUPPORTED.search(xml) or _uses_numbering(xml, numbered):
             return None
         part_body = etree.fromstring(xml).find(_w("body"))
         if part_body is None:
@@ -146,12 +154,15 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
         section, last = children[-1], children[-2]
         if last.tag != _w("p") or part_body.find(f".//{_w('pPr')}/{_w('sectPr')}") is not None:
             return None  # several sections, or not ending in a paragraph
-        paragraphs = [c for c in children if c.tag == _w("p")]
+        if children[0].tag != _w("p") or not _own_headers_and_footers(section):
+            return None  # its start mark would not be on its first page; or it would inherit
         # Header and footer parts, renamed per document.
         renamed: dict[str, str] = {}
         for n, (rid, (kind, target)) in enumerate(own.items()):
             name = f"{kind}-deel{k + 1}-{n + 1}.xml"
             content = z.read(f"word/{target}")
+            if _UNSUPPORTED.search(content) or _uses_numbering(content, numbered):
+                return None
             content = _PAGE_TOTAL.sub(f"PAGEREF {END.format(k)}".encode(), content)
             parts[f"word/{name}"] = content
             rels_name = f"word/_rels/{target}.rels"
@@ -176,7 +187,8 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
                 if old not in renamed:
                     return None
                 ref.set(f"{{{R}}}id", renamed[old])
-        _restart_numbering(section, new_page=k > 0)
+        if not _restart_numbering(section, new_page=k > 0):
+            return None
         for instr in part_body.iter(_w("instrText")):
             if instr.text and _PAGE_TOTAL.search(instr.text.encode()):
                 instr.text = _PAGE_TOTAL.sub(
@@ -188,9 +200,7 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
                 _w("instr"),
                 _PAGE_TOTAL.sub(f"PAGEREF {END.format(k)}".encode(), instr_attr.encode()).decode(),
             )
-        for mark in part_body.iter(_w("bookmarkStart"), _w("bookmarkEnd")):
-            mark.set(_w("id"), str(int(mark.get(_w("id"), "0")) + (k + 1) * _ID_STEP))
-        _bookmark(paragraphs[0], START.format(k), 2 * k + 1, at_start=True)
+        _bookmark(children[0], START.format(k), 2 * k + 1, at_start=True)
         _bookmark(last, END.format(k), 2 * k + 2, at_start=False)
         if k < len(zips) - 1:
             # A section ends with the paragraph that carries its properties.
@@ -283,14 +293,72 @@ _SECTION_ORDER = [
 ]
 
 
-def _restart_numbering(section: etree._Element, *, new_page: bool) -> None:
-    numbering = section.find(_w("pgNumType"))
-    if numbering is None:
-        numbering = _insert_in_order(section, "pgNumType")
-    if numbering.get(_w("start")) is None:
-        numbering.set(_w("start"), "1")
-    if new_page and section.find(_w("type")) is None:
-        _insert_in_order(section, "type").set(_w("val"), "nextPage")
+def _restart_numbering(section: etree._Element, *, new_page: bool) -> bool:
+    """Page numbers from 1, each document on a new page; False for a document that numbers
+    its pages its own way (a start or a number format of its own)."""
+    if section.find(_w("pgNumType")) is not None:
+        return False
+    _insert_in_order(section, "pgNumType").set(_w("start"), "1")
+    if new_page:
+        # Also over a "continuous" of its own: a document never runs on after the previous one.
+        kind = section.find(_w("type"))
+        if kind is None:
+            kind = _insert_in_order(section, "type")
+        kind.set(_w("val"), "nextPage")
+    return True
+
+
+def _own_headers_and_footers(section: etree._Element) -> bool:
+    """Whether a section names every header and footer it shows: one it leaves out would be
+    inherited from the document before it in the joined file."""
+    kinds = {
+        (etree.QName(ref).localname, ref.get(_w("type"), "default"))
+        for ref in section
+        if ref.tag in (_w("headerReference"), _w("footerReference"))
+    }
+    needed = {("headerReference", "default"), ("footerReference", "default")}
+    if section.find(_w("titlePg")) is not None:
+        needed |= {("headerReference", "first"), ("footerReference", "first")}
+    return needed <= kinds
+
+
+def _numbered_styles(z: zipfile.ZipFile) -> frozenset[bytes]:
+    """Paragraph styles that number (directly or through the style they are based on): their
+    lists would count on from one document into the next."""
+    if STYLES not in z.namelist():
+        return frozenset()
+    info = z.getinfo(STYLES)
+    key = (info.CRC, info.file_size)
+    if key not in _NUMBERED:
+        styles = z.read(STYLES)
+        based: dict[bytes, bytes] = {}
+        numbers: set[bytes] = set()
+        for match in re.finditer(
+            rb"<w:style\b[^>]*?w:styleId=\"([^\"]*)\".*?</w:style>", styles, re.S
+        ):
+            style, text = match.group(1), match.group(0)
+            if b"<w:numPr" in text:
+                numbers.add(style)
+            parent = re.search(rb'<w:basedOn w:val="([^"]*)"', text)
+            if parent:
+                based[style] = parent.group(1)
+        for style in list(based):
+            seen, current = set(), style
+            while current in based and current not in seen and current not in numbers:
+                seen.add(current)
+                current = based[current]
+            if current in numbers:
+                numbers.add(style)
+        _NUMBERED[key] = frozenset(numbers)
+    return _NUMBERED[key]
+
+
+# Per styles part (checksum, size): all documents of a template share one.
+_NUMBERED: dict[tuple[int, int], frozenset[bytes]] = {}
+
+
+def _uses_numbering(xml: bytes, numbered: frozenset[bytes]) -> bool:
+    return bool(numbered) and any(s in numbered for s in _STYLE_REFERENCE.findall(xml))
 
 
 def _insert_in_order(section: etree._Element, name: str) -> etree._Element:
@@ -348,13 +416,21 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
         index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
         named = _named_destinations(pdf)
         starts: list[int] = []
+        lasts: list[int | None] = []
         for k in range(len(targets)):
             page = _page_of(named.get(START.format(k)), index)
             if page is None:
                 return False
             starts.append(page)
+            lasts.append(_page_of(named.get(END.format(k)), index))
         ends = [*starts[1:], len(pdf.pages)]
-        if starts[0] != 0 or any(b <= a for a, b in zip(starts, ends, strict=True)):
+        # Each document must start where the previous one ended, on a page of its own, and end
+        # on its own last page: anything else means the joined layout differs from the single
+        # one (the files are then converted one by one).
+        if starts[0] != 0 or any(
+            last != end - 1 or end <= start
+            for start, last, end in zip(starts, lasts, ends, strict=True)
+        ):
             return False
         with pdf.open_outline() as outline:
             entries = _entries(outline.root, index)
@@ -365,6 +441,20 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
         for target, info, start, end in zip(targets, infos, starts, ends, strict=True):
             with pikepdf.new() as part:
                 part.pages.extend(pdf.pages[start:end])
+                for part_page in part.pages:
+                    _drop_internal_links(part_page)
+                # LibreOffice gives all pages one list of fonts; each PDF keeps only its own.
+                part.remove_unreferenced_resources()
+                # As a single PDF: its language (for screen readers) and viewer settings.
+                if "/Lang" in pdf.Root:
+                    part.Root.Lang = pikepdf.String(str(pdf.Root.Lang))
+                if isinstance(pdf.Root.get("/ViewerPreferences"), pikepdf.Dictionary):
+                    preferences = pdf.Root.ViewerPreferences
+                    # .keys(): iterating a pikepdf object directly is untyped.
+                    keys = preferences.keys()
+                    part.Root.ViewerPreferences = pikepdf.Dictionary(
+                        {key: preferences[key] for key in keys}
+                    )
                 with part.open_outline() as outline:
                     outline.root.extend(_shifted(entries, start, end))
                 fields = {
@@ -381,6 +471,20 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
                 with atomic_path(target) as tmp:
                     part.save(tmp)
     return True
+
+
+def _drop_internal_links(page: pikepdf.Page) -> None:
+    """Remove the links LibreOffice puts on the page references ("van 3" links to the last
+    page); a file with links of its own inside the document is never joined."""
+    annotations = page.obj.get("/Annots")
+    if not isinstance(annotations, pikepdf.Array):
+        return
+    kept = [a for a in annotations if not (a.get("/Subtype") == "/Link" and "/Dest" in a)]
+    if len(kept) != len(annotations):
+        if kept:
+            page.obj.Annots = pikepdf.Array(kept)
+        else:
+            del page.obj["/Annots"]
 
 
 @dataclass

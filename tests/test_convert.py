@@ -188,6 +188,10 @@ def test_documents_converted_together_read_as_they_would_alone(tmp_path: Path, w
         assert reader.metadata is not None and original.metadata is not None
         assert reader.metadata.title == original.metadata.title
         assert reader.named_destinations == {}
+        # The same language for screen readers, and no links a single PDF would not have.
+        root, single_root = reader.trailer["/Root"], original.trailer["/Root"]
+        assert root.get("/Lang") == single_root.get("/Lang") == "nl-NL"
+        assert not any("/Annots" in page for page in reader.pages)
         pages.append(len(reader.pages))
         footers = re.findall(r"pagina (\d+) van (\d+)", layout_text(joined))
         assert footers == [

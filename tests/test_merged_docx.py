@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import pikepdf
+import pytest
 
 from opp_docs._compiled_template import TemplateCache
 from opp_docs._merged_docx import END, START, merge, metadata, split_pdf
@@ -81,22 +83,93 @@ def test_files_that_differ_in_more_than_their_text_are_not_joined(tmp_path: Path
     assert not merge([*sources, broken], joined)
 
 
-def test_footnotes_and_several_sections_are_not_joined(tmp_path: Path) -> None:
+def with_document(source: Path, target: Path, edit: Callable[[bytes], bytes]) -> Path:
+    """A copy of `source` with its document.xml edited."""
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
+        for item in z.infolist():
+            data = z.read(item)
+            out.writestr(item, edit(data) if item.filename == "word/document.xml" else data)
+    return target
+
+
+def before_final_section(extra: str) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        cut = data.rindex(b"<w:sectPr")
+        return data[:cut] + extra.encode() + data[cut:]
+
+    return edit
+
+
+def in_final_section(extra: str) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        cut = data.rindex(b"</w:sectPr>")
+        return data[:cut] + extra.encode() + data[cut:]
+
+    return edit
+
+
+def at_body_start(extra: str) -> Callable[[bytes], bytes]:
+    def edit(data: bytes) -> bytes:
+        cut = data.index(b"<w:body>") + len(b"<w:body>")
+        return data[:cut] + extra.encode() + data[cut:]
+
+    return edit
+
+
+TABLE = (
+    "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>cel</w:t></w:r>"
+    "</w:p></w:tc></w:tr></w:tbl>"
+)
+
+
+@pytest.mark.parametrize(
+    ("why", "edit"),
+    [
+        ("footnote", before_final_section('<w:p><w:r><w:footnoteReference w:id="1"/></w:r></w:p>')),
+        ("several sections", before_final_section("<w:p><w:pPr><w:sectPr/></w:pPr></w:p>")),
+        # A cross-reference would find the bookmark of another child's document.
+        (
+            "bookmark",
+            before_final_section(
+                '<w:p><w:bookmarkStart w:id="0" w:name="Naam"/><w:r><w:t>x</w:t></w:r>'
+                '<w:bookmarkEnd w:id="0"/></w:p>'
+            ),
+        ),
+        # Lists would count on from the document before.
+        (
+            "numbered list",
+            before_final_section(
+                '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+                "</w:pPr><w:r><w:t>punt</w:t></w:r></w:p>"
+            ),
+        ),
+        ("starts with a table", at_body_start(TABLE)),
+        # A different first page without a first-page footer would show the previous one's.
+        ("first page without its own footer", in_final_section("<w:titlePg/>")),
+        ("own page numbering", in_final_section('<w:pgNumType w:fmt="lowerRoman"/>')),
+    ],
+)
+def test_what_could_come_out_differently_is_not_joined(
+    tmp_path: Path, why: str, edit: Callable[[bytes], bytes]
+) -> None:
     sources = rendered(tmp_path, 2)
-    for extra in (
-        '<w:p><w:r><w:footnoteReference w:id="1"/></w:r></w:p>',
-        "<w:p><w:pPr><w:sectPr/></w:pPr></w:p>",
-    ):
-        changed = tmp_path / "veranderd.docx"
-        with zipfile.ZipFile(sources[1]) as z, zipfile.ZipFile(changed, "w") as out:
-            for item in z.infolist():
-                data = z.read(item)
-                if item.filename == "word/document.xml":
-                    # Just before the final section's properties, at the end of the body.
-                    cut = data.rindex(b"<w:sectPr")
-                    data = data[:cut] + extra.encode() + data[cut:]
-                out.writestr(item, data)
-        assert not merge([sources[0], changed], tmp_path / "samen.docx"), extra
+    changed = with_document(sources[1], tmp_path / "veranderd.docx", edit)
+    assert merge([sources[0], sources[1]], tmp_path / "controle.docx")
+    assert not merge([sources[0], changed], tmp_path / "samen.docx"), why
+
+
+def test_a_document_never_runs_on_after_the_previous_one(tmp_path: Path) -> None:
+    sources = rendered(tmp_path, 2)
+    continuous = with_document(
+        sources[1],
+        tmp_path / "doorlopend.docx",
+        lambda d: d.replace(b"<w:pgSz", b'<w:type w:val="continuous"/><w:pgSz', 1),
+    )
+    joined = tmp_path / "samen.docx"
+    assert merge([sources[0], continuous], joined)
+    body = part(joined, "word/document.xml")
+    assert "continuous" not in body
+    assert body.count('<w:type w:val="nextPage"/>') == 1
 
 
 def test_metadata_comes_from_the_document_properties(tmp_path: Path) -> None:
@@ -106,15 +179,22 @@ def test_metadata_comes_from_the_document_properties(tmp_path: Path) -> None:
     assert metadata(tmp_path / "bestaat-niet.docx").title == ""
 
 
-def two_page_pdf(path: Path, *, with_destinations: bool) -> Path:
+def two_page_pdf(path: Path, *, with_destinations: bool, first_ends_on: int = 1) -> Path:
+    """Three pages: the first document on pages 1-2, the second on page 3."""
     pdf = pikepdf.new()
     for _ in range(3):
         pdf.add_blank_page()
+
+    def at(page: int) -> pikepdf.Array:
+        return pikepdf.Array([pdf.pages[page].obj, pikepdf.Name.Fit])
+
     if with_destinations:
         pdf.Root.Dests = pikepdf.Dictionary(
             {
-                f"/{START.format(0)}": pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.Fit]),
-                f"/{START.format(1)}": pikepdf.Array([pdf.pages[2].obj, pikepdf.Name.Fit]),
+                f"/{START.format(0)}": at(0),
+                f"/{END.format(0)}": at(first_ends_on),
+                f"/{START.format(1)}": at(2),
+                f"/{END.format(1)}": at(2),
             }
         )
         with pdf.open_outline() as outline:
@@ -140,6 +220,17 @@ def test_split_follows_the_named_destinations(tmp_path: Path) -> None:
 
 def test_split_refuses_a_pdf_without_destinations(tmp_path: Path) -> None:
     joined = two_page_pdf(tmp_path / "samen.pdf", with_destinations=False)
+    targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
+    assert not split_pdf(joined, targets, [metadata(tmp_path / "x.docx")] * 2)
+    assert not any(t.exists() for t in targets)
+
+
+def test_split_refuses_a_document_that_does_not_end_on_its_own_last_page(
+    tmp_path: Path,
+) -> None:
+    """The first document's last paragraph on its first page, while its second page is
+    counted as its own: the joined layout differs from the single one."""
+    joined = two_page_pdf(tmp_path / "samen.pdf", with_destinations=True, first_ends_on=0)
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
     assert not split_pdf(joined, targets, [metadata(tmp_path / "x.docx")] * 2)
     assert not any(t.exists() for t in targets)
