@@ -257,6 +257,9 @@ def _run_locked(
 ) -> RunSummary:
     _remove_leftovers(year_dir)
     state = _load_state(year_dir)
+    if options.password is not None:
+        # Made now, so it is saved before the first dossier depends on it.
+        state.setdefault("wachtwoordzout", secrets.token_hex(16))
     # Routes and deadlines as 'opp-docs planning' proposes them; then the documents.
     summary = plan_summary(result, year_dir, options.schooljaar, options.config)
     summary.intake = result
@@ -515,7 +518,15 @@ def _start_dossier(
         + templates.digest(COVER_TEMPLATE)
         + _password_check(state, options.password)
     )
-    if dossier.exists() and state.get("dossier", {}).get(_rel(year_dir, dossier)) == inputs:
+    made = state.get("dossier", {}).get(_rel(year_dir, dossier))
+    # Also the file itself as written: a copy put in its place (say, one without the password)
+    # is replaced.
+    if (
+        isinstance(made, dict)
+        and made.get("inputs") == inputs
+        and dossier.exists()
+        and made.get("sha256") == sha256_file(dossier)
+    ):
         outcome.dossier = dossier
         return None
     context = build_context(
@@ -570,8 +581,9 @@ def _finish_dossier(
     )
     for titel in skipped:
         outcome.problems.append(f"{titel} kon niet aan het dossier worden toegevoegd.")
-    state.setdefault("dossier", {})[key] = cover.inputs
-    _journal(year_dir, "dossier", key, cover.inputs)
+    record = {"inputs": cover.inputs, "sha256": sha256_file(cover.dossier)}
+    state.setdefault("dossier", {})[key] = record
+    _journal(year_dir, "dossier", key, record)
     _cover_docx(outcome).unlink(missing_ok=True)
     cover_pdf.unlink(missing_ok=True)
     outcome.dossier = cover.dossier

@@ -571,6 +571,14 @@ def test_dossiers_are_encrypted_and_follow_the_password(tmp_path: Path) -> None:
     run_dossiers(tmp_path, "--wachtwoord-env", "OPP_WW", env={"OPP_WW": PASSWORD})
     assert path.read_bytes() == before
 
+    # An unencrypted copy put in its place is replaced by an encrypted dossier.
+    plain = PdfWriter()
+    plain.add_blank_page(width=595, height=842)
+    with path.open("wb") as f:
+        plain.write(f)
+    run_dossiers(tmp_path, "--wachtwoord-env", "OPP_WW", env={"OPP_WW": PASSWORD})
+    assert opens_with(path, PASSWORD)
+
     # Another password: the dossier is encrypted again, with that one.
     other = "een-heel-ander-wachtwoord"
     run_dossiers(tmp_path, "--wachtwoord-env", "OPP_WW", env={"OPP_WW": other})
