@@ -443,17 +443,14 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
                 part.pages.extend(pdf.pages[start:end])
                 for part_page in part.pages:
                     _drop_internal_links(part_page)
-                # LibreOffice gives all pages one list of fonts; each PDF keeps only its own.
-                part.remove_unreferenced_resources()
+                _keep_own_fonts(part)
                 # As a single PDF: its language (for screen readers) and viewer settings.
                 if "/Lang" in pdf.Root:
                     part.Root.Lang = pikepdf.String(str(pdf.Root.Lang))
                 if isinstance(pdf.Root.get("/ViewerPreferences"), pikepdf.Dictionary):
                     preferences = pdf.Root.ViewerPreferences
-                    # .keys(): iterating a pikepdf object directly is untyped.
-                    keys = preferences.keys()
                     part.Root.ViewerPreferences = pikepdf.Dictionary(
-                        {key: preferences[key] for key in keys}
+                        {key: preferences[key] for key in _names(preferences)}
                     )
                 with part.open_outline() as outline:
                     outline.root.extend(_shifted(entries, start, end))
@@ -471,6 +468,47 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
                 with atomic_path(target) as tmp:
                     part.save(tmp)
     return True
+
+
+def _keep_own_fonts(part: pikepdf.Pdf) -> None:
+    """LibreOffice gives all pages of the joined file one resource dictionary, so every PDF
+    cut from it would carry the fonts of all the student's documents. Each page gets its own
+    dictionary with only the fonts its text sets (the Tf operator). qpdf's
+    remove_unreferenced_resources does this by parsing every content stream in full, some
+    4 ms per document; a page that draws forms (which may use the page's fonts) is left as it
+    is."""
+    for page in part.pages:
+        resources = page.obj.get("/Resources")
+        if not isinstance(resources, pikepdf.Dictionary):
+            continue
+        fonts, xobjects = resources.get("/Font"), resources.get("/XObject")
+        if not isinstance(fonts, pikepdf.Dictionary):
+            continue
+        if isinstance(xobjects, pikepdf.Dictionary) and any(
+            xobjects[name].get("/Subtype") == "/Form" for name in _names(xobjects)
+        ):
+            continue
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        used = {
+            f"/{name.decode('latin-1')}"
+            for stream in streams
+            if isinstance(stream, pikepdf.Stream)
+            for name in _FONT_USE.findall(stream.read_bytes())
+        }
+        own = pikepdf.Dictionary({key: resources[key] for key in _names(resources)})
+        own.Font = pikepdf.Dictionary({key: fonts[key] for key in _names(fonts) if key in used})
+        page.obj.Resources = own
+
+
+def _names(dictionary: pikepdf.Object) -> list[str]:
+    # Through keys(): iterating a pikepdf object itself is untyped.
+    names = dictionary.keys()
+    return list(names)
+
+
+# A font set in a content stream: "/F1 12 Tf".
+_FONT_USE = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+[-+]?[\d.]+\s+Tf\b")
 
 
 def _drop_internal_links(page: pikepdf.Page) -> None:

@@ -192,6 +192,8 @@ def test_documents_converted_together_read_as_they_would_alone(tmp_path: Path, w
         root, single_root = reader.trailer["/Root"], original.trailer["/Root"]
         assert root.get("/Lang") == single_root.get("/Lang") == "nl-NL"
         assert not any("/Annots" in page for page in reader.pages)
+        # Only the fonts it uses, not those of the whole joined file.
+        assert fonts(joined) == fonts(single), source.name
         pages.append(len(reader.pages))
         footers = re.findall(r"pagina (\d+) van (\d+)", layout_text(joined))
         assert footers == [
@@ -212,6 +214,14 @@ def test_a_group_that_cannot_be_joined_is_converted_one_by_one(tmp_path: Path, w
     assert set(result.failed) == {corrupt}
     for i, source in enumerate(sources):
         assert f"Brief {i}" in pdf_text(result.converted[source])
+
+
+def fonts(pdf: Path) -> set[str]:
+    """The fonts a PDF embeds, without their subset prefix ("BAAAAA+")."""
+    listing = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    return {line.split()[0].split("+")[-1] for line in listing if line.strip()}
 
 
 def page_images(pdf: Path) -> list[bytes]:
