@@ -15,9 +15,14 @@ What keeps the pages identical:
 - a bookmark at each document's first paragraph becomes a named destination in the PDF, which
   says where each document starts, also when LibreOffice skipped a blank page in between.
 
-Only files that share everything but their text, headers and footers are joined: all documents
-made from this project's templates do. Anything else (a file saved by Word, pictures, footnotes,
-several sections) gets None, and is converted on its own as before.
+Only what is sure to come out the same is joined: files that share everything but their text,
+headers and footers (all documents made from this project's templates do), with one section
+that names all its headers and footers and starts with a paragraph. Refused, and so converted
+on their own as before: files saved by Word, footnotes and comments, bookmarks and internal
+links (their names would clash between documents, and a cross-reference could show another
+child's text), numbered lists (they would count on), pages numbered their own way, even/odd
+headers. `split_pdf` then checks each document's end mark against its pages before it trusts
+the cut.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ its own profile, converts the documents one by one through UNO: each worker is a
 (`_lo_worker.py`) run by a Python that has the `uno` module (Debian: python3-uno), which starts
 and drives one `soffice`. Word files reach LibreOffice as lean copies without their unused
 styles (`_lean_docx.py`), which saves it a third of its work and changes nothing on the page.
+Files submitted as a group (`submit_group`) are joined into one file, converted once and cut
+apart again (`_merged_docx.py`): LibreOffice's cost is mostly per file, not per page.
 
 Safety: every conversion has a timeout. A worker that hangs or crashes is killed with its whole
 process group and replaced, and the document is tried once more; a document that fails twice is
