@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Dictionary, Encryption, Name, OutlineItem, PageLocation, Pdf, Permissions
+from pikepdf import Dictionary, Encryption, Name, Pdf, Permissions
 
 from opp_docs.files import atomic_path
 
@@ -129,12 +129,49 @@ def _top_level_bookmarks(pdf: Pdf) -> int:
 
 def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
     """One top-level bookmark per part, at its first page, with the part's own bookmarks (the
-    headings LibreOffice exports) below it: a reader finds the part first, then the heading."""
-    with dossier.open_outline() as outline:
-        carried = iter(list(outline.root))
-        nested = []
-        for part in appended:
-            item = OutlineItem(part.titel, part.first_page, PageLocation.Fit)
-            item.children = list(islice(carried, part.carried))
-            nested.append(item)
-        outline.root = nested
+    headings LibreOffice exports) below it: a reader finds the part first, then the heading.
+
+    Done on the outline's dictionaries themselves: pikepdf's outline model reads and writes
+    every item in Python, which cost more than the rest of the dossier."""
+    outlines = dossier.Root.get(Name.Outlines)
+    top: list[Dictionary] = []
+    item = outlines.get(Name.First) if isinstance(outlines, Dictionary) else None
+    while isinstance(item, Dictionary):
+        top.append(item)
+        item = item.get(Name.Next)
+    root = dossier.make_indirect(Dictionary(Type=Name.Outlines))
+    carried = iter(top)
+    parts: list[Dictionary] = []
+    for part in appended:
+        bookmark = dossier.make_indirect(
+            Dictionary(
+                Title=pikepdf.String(part.titel),
+                Dest=pikepdf.Array([dossier.pages[part.first_page].obj, Name.Fit]),
+                Parent=root,
+            )
+        )
+        _chain(bookmark, list(islice(carried, part.carried)))
+        parts.append(bookmark)
+    _chain(root, parts)
+    dossier.Root.Outlines = root
+
+
+def _chain(parent: Dictionary, children: list[Dictionary]) -> None:
+    """Make `children` the (open) items below `parent`, in this order."""
+    for key in (Name.First, Name.Last, Name.Count):
+        if key in parent:
+            del parent[key]
+    if not children:
+        return
+    visible = 0
+    for i, child in enumerate(children):
+        child.Parent = parent
+        for key, neighbour in ((Name.Prev, i - 1), (Name.Next, i + 1)):
+            if 0 <= neighbour < len(children):
+                child[key] = children[neighbour]
+            elif key in child:
+                del child[key]
+        count = child.get(Name.Count)
+        visible += 1 + (int(count) if isinstance(count, int) and count > 0 else 0)
+    parent.First, parent.Last = children[0], children[-1]
+    parent.Count = visible

@@ -135,6 +135,18 @@ def test_documents_per_route(demo: Path, manifest: dict[str, Any]) -> None:
             assert (demo / YEAR / d["pdf"]).exists()
 
 
+def nested_bookmarks(reader: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """Top-level bookmarks with their page and the (title, page) of the items below them."""
+    found: list[tuple[str, int, list[tuple[str, int]]]] = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            below = [(i.title, reader.get_destination_page_number(i)) for i in item]
+            found[-1] = (found[-1][0], found[-1][1], below)
+        else:
+            found.append((item.title, reader.get_destination_page_number(item), []))
+    return found
+
+
 def test_dossier_has_cover_parts_and_bookmarks(demo: Path, manifest: dict[str, Any]) -> None:
     for s in manifest["leerlingen"]:
         if s["route"] not in ("opp", "opp-light"):
@@ -147,6 +159,15 @@ def test_dossier_has_cover_parts_and_bookmarks(demo: Path, manifest: dict[str, A
         titles = [item.title for item in reader.outline if not isinstance(item, list)]
         assert titles[0] == "Voorblad"
         assert len(titles) == 1 + len(s["documenten"])
+        # Below each part's bookmark: the headings of its own PDF, leading to the same pages.
+        nested = nested_bookmarks(reader)
+        start = 1
+        for document, pages in zip(s["documenten"], part_pages, strict=True):
+            part = PdfReader(demo / YEAR / document["pdf"])
+            own = [(i.title, part.get_destination_page_number(i) + start) for i in part.outline]
+            (entry,) = [n for n in nested if n[1] == start]
+            assert entry[2] == own, document["soort"]
+            start += pages
         assert reader.metadata is not None
         assert s["naam"] in (reader.metadata.title or "")
         cover = reader.pages[0].extract_text()
