@@ -95,6 +95,11 @@ def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config
     year_dir.mkdir(parents=True, exist_ok=True)
     with _locked(year_dir):
         write_intake_report(result, year_dir / INTAKE_REPORT)
+    return _intake_summary(result, year_dir)
+
+
+def _intake_summary(result: IntakeResult, year_dir: Path) -> RunSummary:
+    """The counts of what was read; no student decided yet."""
     return RunSummary(
         year_dir=year_dir,
         students=len(result.leerlingen),
@@ -151,12 +156,7 @@ def plan_summary(
     """Route, deadlines, problems and blocked state per student; no documents yet. Both
     'opp-docs planning' and the whole run start from this."""
     blocked = result.blocked()
-    summary = RunSummary(
-        year_dir=year_dir,
-        students=len(result.leerlingen),
-        blocked=len(blocked),
-        intake_problems=sum(1 for p in result.problems if p.blocking),
-    )
+    summary = _intake_summary(result, year_dir)
     problems: dict[str, list[str]] = {}
     for problem in result.problems:
         if problem.leerlingnummer:
@@ -265,7 +265,6 @@ def _run_locked(
         state.setdefault("wachtwoordzout", secrets.token_hex(16))
     # Routes and deadlines as 'opp-docs planning' proposes them; then the documents.
     summary = plan_summary(result, year_dir, options.schooljaar, options.config)
-    summary.intake = result
 
     templates = TemplateCache(options.templates)
     # Word files whose PDF is being made, with their student.
@@ -323,14 +322,7 @@ def _student_documents(
         return []
     folder = inside(year_dir, year_dir / STUDENTS_DIR / _student_folder_name(leerling))
     outcome.folder = folder
-    context = build_context(
-        leerling,
-        outcome.decision,
-        outcome.deadlines,
-        options.schooljaar,
-        options.config,
-        options.today,
-    ).values
+    context = _student_context(outcome, options)
     ours: list[tuple[Path, Path]] = []
     for kind in kinds:
         doc = _render_one(kind, folder, leerling, context, options, state, templates, blocked)
@@ -350,6 +342,18 @@ def _student_documents(
             else:
                 ours.append((doc.docx, doc.pdf))
     return ours
+
+
+def _student_context(outcome: StudentOutcome, options: RunOptions) -> dict[str, Any]:
+    """What the templates get for this student: the documents and the dossier's cover."""
+    return build_context(
+        outcome.leerling,
+        outcome.decision,
+        outcome.deadlines,
+        options.schooljaar,
+        options.config,
+        options.today,
+    ).values
 
 
 @dataclass
@@ -544,14 +548,7 @@ def _start_dossier(
     ):
         outcome.dossier = dossier
         return None
-    context = build_context(
-        outcome.leerling,
-        outcome.decision,
-        outcome.deadlines,
-        options.schooljaar,
-        options.config,
-        options.today,
-    ).values
+    context = _student_context(outcome, options)
     context["inhoud"] = contents_pages(parts)
     write_bytes_atomic(_cover_docx(outcome), templates.render(COVER_TEMPLATE, context))
     return _Cover(outcome, parts, dossier, inputs)
@@ -563,8 +560,8 @@ def _password_check(state: dict[str, Any], password: str | None) -> str:
     It tells no more about the password than the encrypted dossiers themselves do."""
     if password is None:
         return ""
-    salt = state.setdefault("wachtwoordzout", secrets.token_hex(16))
-    return f"versleuteld:{_scrypt(password, salt)}"
+    # The salt is made at the start of the run (_run_locked), before any dossier.
+    return f"versleuteld:{_scrypt(password, state['wachtwoordzout'])}"
 
 
 @functools.lru_cache(maxsize=1)
