@@ -37,6 +37,7 @@ import pikepdf
 from lxml import etree
 
 from opp_docs.files import atomic_path
+from opp_docs.render import parsed_styles
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -75,6 +76,7 @@ _UNSUPPORTED = (
 )
 _STYLE_REFERENCE = re.compile(rb'<w:pStyle w:val="([^"]*)"')
 _STYLE = re.compile(rb'<w:style\b[^>]*?w:styleId="([^"]*)".*?</w:style>', re.DOTALL)
+_BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
 _PAGE_TOTAL = re.compile(rb"\b(NUMPAGES|SECTIONPAGES)\b")
 START = "OppDocsDeel{}"
 END = "OppDocsEinde{}"
@@ -94,28 +96,31 @@ class Metadata:
     keywords: str
 
 
-def merge(sources: Sequence[Path], target: Path) -> bool:
-    """Write `sources` joined as one Word file to `target`; False (nothing written) when they
-    cannot be joined faithfully. Part k starts at the bookmark START.format(k)."""
+def merge(sources: Sequence[Path], target: Path) -> list[Metadata] | None:
+    """Write `sources` joined as one Word file to `target`, and return each source's document
+    information (for `split_pdf`, read while the files are open anyway); None (nothing
+    written) when they cannot be joined faithfully. Part k starts at the bookmark
+    START.format(k)."""
     try:
         zips = [zipfile.ZipFile(source) for source in sources]
     except (OSError, zipfile.BadZipFile, ValueError):
-        return False
+        return None
     try:
         data = _merged(zips)
+        infos = [_metadata(z) for z in zips] if data is not None else None
     except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError):
-        data = None
+        data = infos = None
     finally:
         for z in zips:
             z.close()
-    if data is None:
+    if data is None or infos is None:
         target.unlink(missing_ok=True)
-        return False
+        return None
     # Stored, not compressed: the file lives a second, on local disk.
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
         for name, content in data.items():
             out.writestr(name, content)
-    return True
+    return infos
 
 
 def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
@@ -231,8 +236,8 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
     parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     parts[DOCUMENT_RELS] = _rels_xml(first, new_rels)
     parts[CONTENT_TYPES] = _content_types(first, overrides)
-    out = {name: first.read(name) for name in first.namelist() if not _OWN_PART.match(name)}
-    out.update({n: first.read(n) for n in first.namelist() if n.startswith("docProps/")})
+    kept = [n for n in first.namelist() if not _OWN_PART.match(n) or n.startswith("docProps/")]
+    out = {name: first.read(name) for name in kept}
     out.update(parts)
     return out
 
@@ -339,34 +344,27 @@ def _numbered_styles(z: zipfile.ZipFile) -> frozenset[bytes]:
     lists would count on from one document into the next."""
     if STYLES not in z.namelist():
         return frozenset()
-    info = z.getinfo(STYLES)
-    key = (info.CRC, info.file_size)
-    if key not in _NUMBERED:
-        styles = z.read(STYLES)
-        based: dict[bytes, bytes] = {}
-        numbers: set[bytes] = set()
-        for match in re.finditer(
-            rb"<w:style\b[^>]*?w:styleId=\"([^\"]*)\".*?</w:style>", styles, re.S
-        ):
-            style, text = match.group(1), match.group(0)
-            if b"<w:numPr" in text:
-                numbers.add(style)
-            parent = re.search(rb'<w:basedOn w:val="([^"]*)"', text)
-            if parent:
-                based[style] = parent.group(1)
-        for style in list(based):
-            seen, current = set(), style
-            while current in based and current not in seen and current not in numbers:
-                seen.add(current)
-                current = based[current]
-            if current in numbers:
-                numbers.add(style)
-        _NUMBERED[key] = frozenset(numbers)
-    return _NUMBERED[key]
+    return parsed_styles(z, _numbered_in)
 
 
-# Per styles part (checksum, size): all documents of a template share one.
-_NUMBERED: dict[tuple[int, int], frozenset[bytes]] = {}
+def _numbered_in(styles: bytes) -> frozenset[bytes]:
+    based: dict[bytes, bytes] = {}
+    numbers: set[bytes] = set()
+    for match in _STYLE.finditer(styles):
+        style, text = match.group(1), match.group(0)
+        if b"<w:numPr" in text:
+            numbers.add(style)
+        parent = _BASED_ON.search(text)
+        if parent:
+            based[style] = parent.group(1)
+    for style in list(based):
+        seen, current = set(), style
+        while current in based and current not in seen and current not in numbers:
+            seen.add(current)
+            current = based[current]
+        if current in numbers:
+            numbers.add(style)
+    return frozenset(numbers)
 
 
 def _unsupported(xml: bytes) -> bool:
@@ -406,12 +404,11 @@ def _bookmark(paragraph: etree._Element, name: str, number: int, *, at_start: bo
         paragraph.append(end)
 
 
-def metadata(source: Path) -> Metadata:
+def _metadata(z: zipfile.ZipFile) -> Metadata:
     """Title, subject, author and keywords of a Word file, as LibreOffice exports them."""
     try:
-        with zipfile.ZipFile(source) as z:
-            core = etree.fromstring(z.read(CORE))
-    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        core = etree.fromstring(z.read(CORE))
+    except (KeyError, etree.XMLSyntaxError):
         return Metadata("", "", "", "")
 
     def text(namespace: str, tag: str) -> str:

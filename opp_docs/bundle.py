@@ -106,25 +106,25 @@ def _append(dossier: Pdf, titel: str, pdf: Path, sources: ExitStack) -> _Appende
     if not source.pages:
         raise ValueError(f"{pdf} has no pages")  # nothing for its bookmark to lead to
     first_page = len(dossier.pages)
-    before = _top_level_bookmarks(dossier)
+    before = len(_top_level_bookmarks(dossier))
     try:
         dossier.add_pages_from(source)
     except BaseException:
         # A part goes in whole or not at all, so the bookmarks after it lead to the right page.
         del dossier.pages[first_page:]
         raise
-    carried = _top_level_bookmarks(dossier) - before
+    carried = len(_top_level_bookmarks(dossier)) - before
     return _Appended(titel, first_page, carried, source.pdf_version)
 
 
-def _top_level_bookmarks(pdf: Pdf) -> int:
-    count = 0
+def _top_level_bookmarks(pdf: Pdf) -> list[Dictionary]:
+    found: list[Dictionary] = []
     outlines = pdf.Root.get(Name.Outlines)
     item = outlines.get(Name.First) if isinstance(outlines, Dictionary) else None
     while isinstance(item, Dictionary):
-        count += 1
+        found.append(item)
         item = item.get(Name.Next)
-    return count
+    return found
 
 
 def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
@@ -133,14 +133,8 @@ def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
 
     Done on the outline's dictionaries themselves: pikepdf's outline model reads and writes
     every item in Python, which cost more than the rest of the dossier."""
-    outlines = dossier.Root.get(Name.Outlines)
-    top: list[Dictionary] = []
-    item = outlines.get(Name.First) if isinstance(outlines, Dictionary) else None
-    while isinstance(item, Dictionary):
-        top.append(item)
-        item = item.get(Name.Next)
     root = dossier.make_indirect(Dictionary(Type=Name.Outlines))
-    carried = iter(top)
+    carried = iter(_top_level_bookmarks(dossier))
     parts: list[Dictionary] = []
     for part in appended:
         bookmark = dossier.make_indirect(

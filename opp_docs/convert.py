@@ -44,7 +44,7 @@ from types import TracebackType
 from typing import Any
 
 from opp_docs._lean_docx import LeanCopies
-from opp_docs._merged_docx import merge, metadata, split_pdf
+from opp_docs._merged_docx import merge, split_pdf
 from opp_docs.errors import ConversionError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -229,11 +229,8 @@ class ConverterPool:
         if not pairs:
             return  # a rerun with nothing to convert needs no LibreOffice
         self._start()
-        if len(pairs) < 2 or self.ext != "pdf" or self.export_filter or self.pdfa:
-            for source, target in pairs:
-                self.submit(source, target)
-            return
-        if not self.uses_uno:
+        alone = len(pairs) < 2 or self.ext != "pdf" or self.export_filter or self.pdfa
+        if alone or not self.uses_uno:
             for source, target in pairs:
                 self.submit(source, target)
             return
@@ -425,7 +422,8 @@ class ConverterPool:
         targets = [target for _, target in job.parts]
         healthy = done = False
         try:
-            if merge(sources, merged):
+            infos = merge(sources, merged)
+            if infos is not None:
                 source = (
                     lean if self._lean is not None and self._lean.write(merged, lean) else merged
                 )
@@ -443,7 +441,7 @@ class ConverterPool:
                 if reply.get("ok") and pdf.is_file():
                     for target in targets:
                         target.parent.mkdir(parents=True, exist_ok=True)
-                    done = split_pdf(pdf, targets, [metadata(s) for s in sources])
+                    done = split_pdf(pdf, targets, infos)
             else:
                 healthy = True
         except _WorkerFailed:

@@ -253,8 +253,11 @@ def parsed_styles(docx: zipfile.ZipFile, parse: Callable[[bytes], _T]) -> _T:
     rest of a reading of the document."""
     info = docx.getinfo("word/styles.xml")
     key = (info.CRC, info.file_size, parse)
-    if key not in _styles:
+    # Read once: the converter's threads use this too, and may clear it in between.
+    found = _styles.get(key)
+    if found is None:
+        found = parse(docx.read(info))
         if len(_styles) >= _KEEP_STYLES:
             _styles.clear()
-        _styles[key] = parse(docx.read(info))
-    return cast(_T, _styles[key])
+        _styles[key] = found
+    return cast(_T, found)

@@ -13,10 +13,11 @@ import pikepdf
 import pytest
 
 from opp_docs._compiled_template import TemplateCache
-from opp_docs._merged_docx import END, START, merge, metadata, split_pdf
+from opp_docs._merged_docx import END, START, Metadata, merge, split_pdf
 from tests.test_compiled_template import example_contexts
 
 REPO = Path(__file__).resolve().parent.parent
+NO_METADATA = Metadata("", "", "", "")
 
 
 def rendered(tmp_path: Path, count: int = 5) -> list[Path]:
@@ -143,6 +144,12 @@ TABLE = (
                 "</w:pPr><w:r><w:t>punt</w:t></w:r></w:p>"
             ),
         ),
+        (
+            "numbered style",
+            before_final_section(
+                '<w:p><w:pPr><w:pStyle w:val="ListNumber"/></w:pPr><w:r><w:t>punt</w:t></w:r></w:p>'
+            ),
+        ),
         ("starts with a table", at_body_start(TABLE)),
         # A different first page without a first-page footer would show the previous one's.
         ("first page without its own footer", in_final_section("<w:titlePg/>")),
@@ -172,11 +179,13 @@ def test_a_document_never_runs_on_after_the_previous_one(tmp_path: Path) -> None
     assert body.count('<w:type w:val="nextPage"/>') == 1
 
 
-def test_metadata_comes_from_the_document_properties(tmp_path: Path) -> None:
-    (source,) = rendered(tmp_path, 1)
-    info = metadata(source)
-    assert info.title and info.title in part(source, "docProps/core.xml")
-    assert metadata(tmp_path / "bestaat-niet.docx").title == ""
+def test_metadata_comes_from_each_files_document_properties(tmp_path: Path) -> None:
+    sources = rendered(tmp_path, 2)
+    infos = merge(sources, tmp_path / "samen.docx")
+    assert infos is not None and len(infos) == 2
+    for source, info in zip(sources, infos, strict=True):
+        assert info.title and info.title in part(source, "docProps/core.xml")
+    assert infos[0].title != infos[1].title
 
 
 def two_page_pdf(path: Path, *, with_destinations: bool, first_ends_on: int = 1) -> Path:
@@ -206,7 +215,7 @@ def two_page_pdf(path: Path, *, with_destinations: bool, first_ends_on: int = 1)
 def test_split_follows_the_named_destinations(tmp_path: Path) -> None:
     joined = two_page_pdf(tmp_path / "samen.pdf", with_destinations=True)
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
-    infos = [metadata(tmp_path / "x.docx")] * 2
+    infos = [NO_METADATA] * 2
 
     assert split_pdf(joined, targets, infos)
 
@@ -221,7 +230,7 @@ def test_split_follows_the_named_destinations(tmp_path: Path) -> None:
 def test_split_refuses_a_pdf_without_destinations(tmp_path: Path) -> None:
     joined = two_page_pdf(tmp_path / "samen.pdf", with_destinations=False)
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
-    assert not split_pdf(joined, targets, [metadata(tmp_path / "x.docx")] * 2)
+    assert not split_pdf(joined, targets, [NO_METADATA] * 2)
     assert not any(t.exists() for t in targets)
 
 
@@ -232,5 +241,5 @@ def test_split_refuses_a_document_that_does_not_end_on_its_own_last_page(
     counted as its own: the joined layout differs from the single one."""
     joined = two_page_pdf(tmp_path / "samen.pdf", with_destinations=True, first_ends_on=0)
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
-    assert not split_pdf(joined, targets, [metadata(tmp_path / "x.docx")] * 2)
+    assert not split_pdf(joined, targets, [NO_METADATA] * 2)
     assert not any(t.exists() for t in targets)
