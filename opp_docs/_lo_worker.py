@@ -48,6 +48,15 @@ FILTERS = {
 IMPORT_FILTERS = {".docx": "MS Word 2007 XML"}
 # FilterData "SelectPdfVersion": 2 is PDF/A-2b.
 PDFA_2B = 2
+# LibreOffice spends about a seventh of its time converting our documents in glibc's malloc and
+# free (measured with perf); with jemalloc preloaded it needs some 11% less CPU for the same
+# PDF. Debian's libjemalloc2 (installed with LibreOffice by tools/install-libreoffice.sh); when
+# it is missing, or LibreOffice does not start with it, LibreOffice runs as it is.
+ALLOCATORS = (
+    "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib64/libjemalloc.so.2",
+)
 
 
 class JobError(Exception):
@@ -65,7 +74,41 @@ def main(argv: list[str]) -> int:
 
 
 def _serve(soffice: str, profile: Path) -> int:
+    allocator = next((path for path in ALLOCATORS if os.path.isfile(path)), None)
+    try:
+        desktop, process = _start(soffice, profile, allocator)
+    except Exception as e:
+        if allocator is None:
+            _send({"ready": False, "error": f"{type(e).__name__}: {e}"})
+            return 1
+        print(f"LibreOffice start niet met {allocator}: {e}; opnieuw zonder", file=sys.stderr)
+        try:
+            # A profile of its own: a LibreOffice left of the first try cannot take this one.
+            desktop, process = _start(soffice, profile.with_name(f"{profile.name}-2"), None)
+        except Exception as e:
+            _send({"ready": False, "error": f"{type(e).__name__}: {e}"})
+            return 1
+    _send({"ready": True})
+    for line in sys.stdin:
+        job = json.loads(line)
+        try:
+            _convert(desktop, job)
+        except JobError as e:
+            _send({"ok": False, "error": str(e)})
+        else:
+            _send({"ok": True})
+    _stop(desktop, process)
+    return 0
+
+
+def _start(
+    soffice: str, profile: Path, allocator: str | None
+) -> tuple[Any, subprocess.Popen[bytes]]:
+    """Start LibreOffice (with `allocator` preloaded) and connect to it."""
     pipe = f"opp-docs-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    env = dict(os.environ)
+    if allocator is not None:
+        env["LD_PRELOAD"] = " ".join(filter(None, [allocator, env.get("LD_PRELOAD")]))
     process = subprocess.Popen(
         [
             soffice,
@@ -83,23 +126,15 @@ def _serve(soffice: str, profile: Path) -> int:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=env,
     )
     try:
-        desktop = _connect(pipe, process)
-    except Exception as e:
-        _send({"ready": False, "error": f"{type(e).__name__}: {e}"})
-        return 1
-    _send({"ready": True})
-    for line in sys.stdin:
-        job = json.loads(line)
-        try:
-            _convert(desktop, job)
-        except JobError as e:
-            _send({"ok": False, "error": str(e)})
-        else:
-            _send({"ok": True})
-    _stop(desktop, process)
-    return 0
+        return _connect(pipe, process), process
+    except BaseException:
+        with contextlib.suppress(OSError):
+            process.kill()
+        process.wait()
+        raise
 
 
 def _send(message: dict[str, Any]) -> None:

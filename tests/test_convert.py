@@ -7,6 +7,7 @@ Every test points the pool's temporary folder (and so every LibreOffice profile)
 from __future__ import annotations
 
 import glob
+import io
 import json
 import os
 import re
@@ -26,7 +27,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from opp_docs import convert
+from opp_docs import _lo_worker, convert
 from opp_docs._compiled_template import TemplateCache
 from opp_docs.cli import main
 from opp_docs.convert import ConverterPool, convert_files
@@ -325,6 +326,52 @@ def test_a_libreoffice_that_cannot_start_fails_every_file_of_a_group(
     assert all(
         error and "LibreOffice kon niet worden gestart" in error for error in outcomes.values()
     )
+
+
+@pytest.mark.skipif(
+    not any(os.path.isfile(path) for path in _lo_worker.ALLOCATORS),
+    reason="libjemalloc2 is not installed (tools/install-libreoffice.sh installs it)",
+)
+def test_libreoffice_runs_with_the_faster_allocator(tmp_path: Path, work: Path) -> None:
+    source = make_docx(tmp_path / "brief.docx", "Brief")
+    with ConverterPool(workers=1) as pool:
+        pool.submit(source, source.with_suffix(".pdf"))
+        assert pool.wait().failed == {}
+        offices = [
+            line.split()[0] for line in office_processes(work) if "soffice.bin" in line.split()[1]
+        ]
+        assert offices
+        for pid in offices:
+            assert "libjemalloc.so" in Path(f"/proc/{pid}/maps").read_text()
+    assert "Brief" in pdf_text(source.with_suffix(".pdf"))
+
+
+def test_a_libreoffice_that_fails_with_the_allocator_starts_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker script itself: when LibreOffice does not start with the allocator preloaded,
+    it starts again without, in a fresh profile, and the worker is ready as ever."""
+    allocator = tmp_path / "libjemalloc.so.2"
+    allocator.write_bytes(b"")
+    monkeypatch.setattr(_lo_worker, "ALLOCATORS", (str(allocator),))
+    starts: list[tuple[Path, str | None]] = []
+
+    def start(soffice: str, profile: Path, preload: str | None) -> tuple[object, object]:
+        starts.append((profile, preload))
+        if preload is not None:
+            raise RuntimeError("soffice stopte met code 127")
+        return object(), object()
+
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(_lo_worker, "_start", start)
+    monkeypatch.setattr(_lo_worker, "_send", sent.append)
+    monkeypatch.setattr(_lo_worker, "_stop", lambda desktop, process: None)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+
+    assert _lo_worker._serve("soffice", tmp_path / "profiel") == 0
+
+    assert starts == [(tmp_path / "profiel", str(allocator)), (tmp_path / "profiel-2", None)]
+    assert sent == [{"ready": True}]
 
 
 def test_workers_are_recycled(tmp_path: Path, work: Path) -> None:
