@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 
 import pikepdf
@@ -26,12 +25,12 @@ class Part:
 
 @dataclass(frozen=True)
 class _Appended:
-    """One PDF in the dossier: its bookmark's title, where it starts, how many top-level
-    bookmarks of its own pikepdf carried along (they go below its bookmark), its PDF version."""
+    """One PDF in the dossier: its bookmark's title, where it starts, its own top-level
+    bookmarks as copied into the dossier (they go below its bookmark), its PDF version."""
 
     titel: str
     first_page: int
-    carried: int
+    bookmarks: list[Dictionary]
     version: str
 
 
@@ -101,28 +100,55 @@ def build_dossier(
 
 
 def _append(dossier: Pdf, titel: str, pdf: Path, sources: ExitStack) -> _Appended:
-    """Append the pages of `pdf`; pikepdf puts its bookmarks at the end of the top level."""
+    """Append the pages of `pdf` and copy its bookmarks."""
     source = sources.enter_context(pikepdf.open(pdf))
     if not source.pages:
         raise ValueError(f"{pdf} has no pages")  # nothing for its bookmark to lead to
     first_page = len(dossier.pages)
-    before = len(_top_level_bookmarks(dossier))
     try:
-        dossier.add_pages_from(source)
+        if _plain(source):
+            for page in source.pages:
+                dossier.pages.append(page)
+            # After the pages, so the bookmarks' destinations are the pages just copied (qpdf
+            # copies an object of one source once).
+            outlines = source.Root.get(Name.Outlines)
+            copied = dossier.copy_foreign(outlines) if isinstance(outlines, Dictionary) else None
+            bookmarks = _top_level_bookmarks(copied)
+        else:
+            before = len(_top_level_bookmarks(dossier.Root.get(Name.Outlines)))
+            dossier.add_pages_from(source)
+            # pikepdf put the part's bookmarks at the end of the dossier's top level.
+            bookmarks = _top_level_bookmarks(dossier.Root.get(Name.Outlines))[before:]
     except BaseException:
         # A part goes in whole or not at all, so the bookmarks after it lead to the right page.
         del dossier.pages[first_page:]
         raise
-    carried = len(_top_level_bookmarks(dossier)) - before
-    return _Appended(titel, first_page, carried, source.pdf_version)
+    return _Appended(titel, first_page, bookmarks, source.pdf_version)
 
 
-def _top_level_bookmarks(pdf: Pdf) -> list[Dictionary]:
+def _plain(source: Pdf) -> bool:
+    """Whether `source` has nothing but pages and bookmarks to carry: no form fields, named
+    destinations or layers (our documents never have them; a report from a primary school may).
+    Those go through pikepdf's add_pages_from, which keeps them working but reads and
+    rewrites every bookmark in Python: for our documents that was half of a dossier's cost."""
+    root = source.Root
+    return not any(key in root for key in (Name.AcroForm, Name.Names, Name.Dests, "/OCProperties"))
+
+
+# More top-level bookmarks than any real document has: a damaged outline that loops.
+_MOST_BOOKMARKS = 10_000
+
+
+def _top_level_bookmarks(outlines: object) -> list[Dictionary]:
     found: list[Dictionary] = []
-    outlines = pdf.Root.get(Name.Outlines)
+    seen: set[tuple[int, int]] = set()
     item = outlines.get(Name.First) if isinstance(outlines, Dictionary) else None
-    while isinstance(item, Dictionary):
+    # A damaged outline may loop back on itself.
+    while isinstance(item, Dictionary) and (item.objgen == (0, 0) or item.objgen not in seen):
+        seen.add(item.objgen)
         found.append(item)
+        if len(found) > _MOST_BOOKMARKS:
+            break
         item = item.get(Name.Next)
     return found
 
@@ -134,7 +160,6 @@ def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
     Done on the outline's dictionaries themselves: pikepdf's outline model reads and writes
     every item in Python, which cost more than the rest of the dossier."""
     root = dossier.make_indirect(Dictionary(Type=Name.Outlines))
-    carried = iter(_top_level_bookmarks(dossier))
     parts: list[Dictionary] = []
     for part in appended:
         bookmark = dossier.make_indirect(
@@ -144,7 +169,7 @@ def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
                 Parent=root,
             )
         )
-        _chain(bookmark, list(islice(carried, part.carried)))
+        _chain(bookmark, part.bookmarks)
         parts.append(bookmark)
     _chain(root, parts)
     dossier.Root.Outlines = root
