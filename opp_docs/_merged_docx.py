@@ -35,7 +35,9 @@ from pathlib import Path
 
 import pikepdf
 from lxml import etree
+from pikepdf import Name
 
+from opp_docs.bundle import link_outline, outline_items
 from opp_docs.files import atomic_path
 from opp_docs.render import parsed_styles
 
@@ -447,8 +449,7 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
             for start, last, end in zip(starts, lasts, ends, strict=True)
         ):
             return False
-        with pdf.open_outline() as outline:
-            entries = _entries(outline.root, index)
+        entries = _entries(pdf.Root.get(Name.Outlines), index)
         made = pdf.docinfo
         # What LibreOffice gives a PDF of its own, minus what came from the joined file.
         common = {k: str(made[k]) for k in ("/Producer", "/CreationDate") if k in made}
@@ -467,8 +468,11 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
                     part.Root.ViewerPreferences = pikepdf.Dictionary(
                         {key: preferences[key] for key in _names(preferences)}
                     )
-                with part.open_outline() as outline:
-                    outline.root.extend(_shifted(entries, start, end))
+                items = _outline(part, entries, start, end)
+                if items:
+                    root = part.make_indirect(pikepdf.Dictionary(Type=Name.Outlines))
+                    link_outline(root, items)
+                    part.Root.Outlines = root
                 fields = {
                     "/Title": info.title,
                     "/Subject": info.subject,
@@ -480,8 +484,9 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
                         part.docinfo[key] = value
                 if "/PageMode" in pdf.Root:
                     part.Root.PageMode = pdf.Root.PageMode
-                with atomic_path(target) as tmp:
-                    part.save(tmp)
+                # To an open file: given a path, pikepdf writes a temporary file of its own.
+                with atomic_path(target) as tmp, tmp.open("wb") as f:
+                    part.save(f)
     return True
 
 
@@ -571,43 +576,36 @@ def _page_of(destination: object, index: dict[tuple[int, int], int]) -> int | No
     return None
 
 
-def _entries(items: list[pikepdf.OutlineItem], index: dict[tuple[int, int], int]) -> list[_Entry]:
+def _entries(node: object, index: dict[tuple[int, int], int]) -> list[_Entry]:
+    """The bookmarks below `node` with their page numbers; read from the outline's
+    dictionaries (pikepdf's outline model costs several times more)."""
     entries = []
-    for item in items:
-        destination: object = item.destination
-        if destination is None and item.action is not None and "/D" in item.action:
-            destination = item.action.D
+    for item in outline_items(node):
+        destination = item.get(Name.Dest)
+        action = item.get(Name.A)
+        if destination is None and isinstance(action, pikepdf.Dictionary):
+            destination = action.get(Name.D)
         page = _page_of(destination, index)
         if page is None:
             continue
-        rest = list(destination[1:]) if isinstance(destination, pikepdf.Array) else []
-        entries.append(_Entry(item.title, page, rest, _entries(item.children, index)))
+        location = list(destination[1:]) if isinstance(destination, pikepdf.Array) else []
+        title = str(item.get(Name.Title, ""))
+        entries.append(_Entry(title, page, location or [Name.Fit], _entries(item, index)))
     return entries
 
 
-def _shifted(entries: list[_Entry], start: int, end: int) -> list[pikepdf.OutlineItem]:
+def _outline(
+    part: pikepdf.Pdf, entries: list[_Entry], start: int, end: int
+) -> list[pikepdf.Dictionary]:
+    """The bookmarks of pages start..end as items of `part`, pointing at its own pages."""
     items = []
     for entry in entries:
         if not start <= entry.page < end:
             continue
-        item = pikepdf.OutlineItem(entry.title, entry.page - start)
-        if entry.location and entry.location[0] == pikepdf.Name.XYZ:
-            left, top, zoom = [*entry.location[1:], None, None, None][:3]
-            item = pikepdf.OutlineItem(
-                entry.title,
-                entry.page - start,
-                pikepdf.PageLocation.XYZ,
-                left=_number(left),
-                top=_number(top),
-                zoom=_number(zoom),
-            )
-        item.children.extend(_shifted(entry.children, start, end))
+        destination = pikepdf.Array([part.pages[entry.page - start].obj, *entry.location])
+        item = part.make_indirect(
+            pikepdf.Dictionary(Title=pikepdf.String(entry.title), Dest=destination)
+        )
+        link_outline(item, _outline(part, entry.children, start, end))
         items.append(item)
     return items
-
-
-def _number(value: object) -> float | None:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None

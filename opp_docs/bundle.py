@@ -113,12 +113,12 @@ def _append(dossier: Pdf, titel: str, pdf: Path, sources: ExitStack) -> _Appende
             # copies an object of one source once).
             outlines = source.Root.get(Name.Outlines)
             copied = dossier.copy_foreign(outlines) if isinstance(outlines, Dictionary) else None
-            bookmarks = _top_level_bookmarks(copied)
+            bookmarks = outline_items(copied)
         else:
-            before = len(_top_level_bookmarks(dossier.Root.get(Name.Outlines)))
+            before = len(outline_items(dossier.Root.get(Name.Outlines)))
             dossier.add_pages_from(source)
             # pikepdf put the part's bookmarks at the end of the dossier's top level.
-            bookmarks = _top_level_bookmarks(dossier.Root.get(Name.Outlines))[before:]
+            bookmarks = outline_items(dossier.Root.get(Name.Outlines))[before:]
     except BaseException:
         # A part goes in whole or not at all, so the bookmarks after it lead to the right page.
         del dossier.pages[first_page:]
@@ -139,7 +139,8 @@ def _plain(source: Pdf) -> bool:
 _MOST_BOOKMARKS = 10_000
 
 
-def _top_level_bookmarks(outlines: object) -> list[Dictionary]:
+def outline_items(outlines: object) -> list[Dictionary]:
+    """The items directly below `outlines` (the outline's root or an item), in order."""
     found: list[Dictionary] = []
     seen: set[tuple[int, int]] = set()
     item = outlines.get(Name.First) if isinstance(outlines, Dictionary) else None
@@ -169,14 +170,15 @@ def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
                 Parent=root,
             )
         )
-        _chain(bookmark, part.bookmarks)
+        link_outline(bookmark, part.bookmarks)
         parts.append(bookmark)
-    _chain(root, parts)
+    link_outline(root, parts)
     dossier.Root.Outlines = root
 
 
-def _chain(parent: Dictionary, children: list[Dictionary]) -> None:
-    """Make `children` the (open) items below `parent`, in this order."""
+def link_outline(parent: Dictionary, children: list[Dictionary]) -> None:
+    """Make `children` the (open) items below `parent` (the outline's root or an item), in
+    this order."""
     for key in (Name.First, Name.Last, Name.Count):
         if key in parent:
             del parent[key]
