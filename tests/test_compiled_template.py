@@ -25,6 +25,7 @@ from opp_docs.voorbeeld import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_i
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
 YEAR = SchoolYear(2026)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONFIG = Config(leerlingbegeleiders=(DEMO_BEGELEIDER,), teamleider=DEMO_TEAMLEIDER)
 
 
@@ -98,3 +99,35 @@ def test_a_template_that_reaches_for_python_is_a_template_error(tmp_path: Path) 
     with pytest.raises(TemplateError) as caught:
         TemplateCache(folder).render(name, context)
     assert "niet toegestane Jinja-code" in str(caught.value)
+
+
+@pytest.mark.parametrize("fixed_row", [True, False])
+@pytest.mark.parametrize("columns", [1, 3, 5])
+def test_a_table_whose_columns_change_gets_docxtpls_grid(
+    tmp_path: Path, columns: int, fixed_row: bool
+) -> None:
+    """A column loop (or colspan) changes how many cells a row has; the table's grid then
+    follows, as docxtpl's fix_tables makes it, whichever way the row changed."""
+    folder = tmp_path / "sjablonen"
+    folder.mkdir()
+    document = docx.Document()
+    rows = [("{%tc for k in kolommen %}", "{{ k }}", "{%tc endfor %}"), ("a", "b", "c")]
+    if not fixed_row:
+        rows = rows[:1]
+    table = document.add_table(rows=len(rows), cols=3)
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(str(template_path(folder, "opp")))
+    context = {"kolommen": [f"kolom {i}" for i in range(columns)]}
+
+    expected = tmp_path / "docxtpl.docx"
+    render_document(template_path(folder, "opp"), context, expected)
+    made = TemplateCache(folder).render("opp", context)
+
+    assert docx_parts(made) == docx_parts(expected.read_bytes())
+    (rendered,) = docx.Document(io.BytesIO(made)).tables
+    assert [c.text for c in rendered.rows[0].cells][:columns] == context["kolommen"]
+    grid = rendered._tbl.tblGrid.findall(f"{{{W}}}gridCol")
+    # Wider when a row grew; narrower when no row fills the grid any more.
+    assert len(grid) == (max(columns, 3) if fixed_row else columns)
