@@ -126,6 +126,7 @@ def write_overviews(
     today: dt.date,
     pdf: bool = True,
     pool: ConverterPool | None = None,
+    reader: DocumentReader | None = None,
 ) -> list[Path]:
     """Write every overview into `year_dir`; returns the overview files.
 
@@ -137,9 +138,11 @@ def write_overviews(
 
     With `pdf`, the teacher overview is also converted to PDF with LibreOffice; when that fails
     the Word file is still there and the failure is logged.
+
+    `reader` (from `document_reader`) may already have read the students' Word files.
     """
     made_from = MadeFrom.load(year_dir / MADE_FROM)
-    reader = DocumentReader(made_from.documents)
+    reader = reader or DocumentReader(made_from.documents)
     entries = sorted(
         (Entry(o, student_status(o, reader)) for o in summary.outcomes),
         key=lambda e: _row_order(e.outcome),
@@ -179,6 +182,13 @@ def write_overviews(
     written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
     teachers_pdf = finish_pdf() if finish_pdf is not None else None
     return written if teachers_pdf is None else [*written, teachers_pdf]
+
+
+def document_reader(year_dir: Path) -> DocumentReader:
+    """A reader for the Word files in `year_dir` that knows what the last overviews read: a
+    run reads its students' files with it while LibreOffice works (`student_status`), and
+    `write_overviews` then finds them read."""
+    return DocumentReader(MadeFrom.load(year_dir / MADE_FROM).documents)
 
 
 def _teachers_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path | None]:

@@ -44,7 +44,7 @@ from opp_docs.models import (
     SchoolYear,
     StudentOutcome,
 )
-from opp_docs.overviews import write_overviews
+from opp_docs.overviews import DocumentReader, document_reader, student_status, write_overviews
 from opp_docs.render import COVER_TEMPLATE, build_context
 from opp_docs.routing import propose_route
 from opp_docs.sjablonen import check_templates
@@ -288,7 +288,10 @@ def _run_locked(
                     together, students = [], 0
             pool.submit_group(together)
         _save_state(year_dir, state)
-        _pdfs_and_dossiers(summary, result, options, state, templates, pool, converting, bar)
+        reader = document_reader(year_dir)
+        _pdfs_and_dossiers(
+            summary, result, options, state, templates, pool, converting, bar, reader
+        )
         _save_state(year_dir, state)
         write_intake_report(result, year_dir / INTAKE_REPORT)
         write_manifest(summary, options, year_dir)
@@ -300,6 +303,7 @@ def _run_locked(
             config=options.config,
             today=options.today,
             pool=pool,
+            reader=reader,
         )
     return summary
 
@@ -375,9 +379,12 @@ def _pdfs_and_dossiers(
     pool: ConverterPool,
     converting: dict[Path, StudentOutcome],
     bar: ProgressBar,
+    reader: DocumentReader,
 ) -> None:
     """Collect the documents' PDFs, and start each student's dossier as soon as that student's
-    PDFs are there: LibreOffice converts the next documents and covers while we bundle."""
+    PDFs are there: LibreOffice converts the next documents and covers while we bundle. Also
+    read what the student's Word files say for the overviews (`reader`): done now, it costs no
+    time of its own at the end of the run."""
     year_dir = summary.year_dir
     students = [o for o in summary.outcomes if o.folder is not None and o.documents]
     left = Counter(id(outcome) for outcome in converting.values())
@@ -389,6 +396,7 @@ def _pdfs_and_dossiers(
     with bar("PDF's en dossiers", len(converting) + len(students)) as step:
 
         def start(outcome: StudentOutcome) -> None:
+            student_status(outcome, reader)
             cover = _start_dossier(outcome, result, options, state, templates, year_dir)
             if cover is None:
                 step(1)
