@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,28 +55,36 @@ class LeanCopies:
         original should be converted as it is."""
         try:
             with zipfile.ZipFile(source) as docx:
-                return self._write(docx, target)
+                parts = {name: docx.read(name) for name in docx.namelist()}
         except (OSError, zipfile.BadZipFile, KeyError, ValueError, EOFError):
             # A damaged file goes to LibreOffice as it is, which reports it.
             target.unlink(missing_ok=True)
             return False
-
-    def _write(self, docx: zipfile.ZipFile, target: Path) -> bool:
-        info = docx.getinfo(STYLES)
-        styles = self._parsed(docx, info)
-        if styles is None:
+        lean = self.lean_parts(parts)
+        if lean is None:
+            target.unlink(missing_ok=True)
             return False
+        write_stored(lean, target)
+        return True
+
+    def lean_parts(self, parts: dict[str, bytes]) -> dict[str, bytes] | None:
+        """The parts of a Word file (name: content, in the package's order) without the styles
+        it does not use; None when the file should be converted as it is."""
+        if STYLES not in parts:
+            return None
+        styles = self._parsed(parts[STYLES])
+        if styles is None:
+            return None
         used: set[bytes] = set()
-        for name in docx.namelist():
+        for name, xml in parts.items():
             if not name.startswith("word/") or not name.endswith(".xml"):
                 continue
             if name in (STYLES, STYLES_WITH_EFFECTS):
                 continue
-            xml = docx.read(name)
             if b"<w:" in xml and _MAIN_NS not in xml:
-                return False
+                return None
             if (b"instrText" in xml or b"fldSimple" in xml) and _STYLE_FIELDS.search(xml):
-                return False
+                return None
             used.update(_REFERENCE.findall(xml))
         keep = set(styles.defaults) | {u for u in used if u in styles.chains}
         todo = list(keep)
@@ -85,24 +94,29 @@ class LeanCopies:
                     keep.add(linked)
                     todo.append(linked)
         lean = b"".join(xml for style, xml in styles.pieces if style is None or style in keep)
-        # Stored, not compressed: the copy lives a second, on local disk.
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as copy:
-            for item in docx.infolist():
-                if item.filename == STYLES_WITH_EFFECTS:
-                    continue
-                data = lean if item.filename == STYLES else docx.read(item.filename)
-                copy.writestr(item.filename, data)
-        return True
+        return {
+            name: lean if name == STYLES else data
+            for name, data in parts.items()
+            if name != STYLES_WITH_EFFECTS
+        }
 
-    def _parsed(self, docx: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Styles | None:
-        key = (info.CRC, info.file_size)
+    def _parsed(self, xml: bytes) -> _Styles | None:
+        key = (zlib.crc32(xml), len(xml))
         with self._lock:
             if key in self._styles:
                 return self._styles[key]
-        parsed = _parse_styles(docx.read(info))
+        parsed = _parse_styles(xml)
         with self._lock:
             self._styles[key] = parsed
         return parsed
+
+
+def write_stored(parts: dict[str, bytes], target: Path) -> None:
+    """Write a package's parts, stored rather than compressed: such a file lives a second, on
+    local disk, for LibreOffice only."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
+        for name, content in parts.items():
+            out.writestr(name, content)
 
 
 def _parse_styles(xml: bytes) -> _Styles | None:

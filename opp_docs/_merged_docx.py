@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Name
 
+from opp_docs._lean_docx import write_stored
 from opp_docs.bundle import link_outline, outline_items
 from opp_docs.files import atomic_path
 from opp_docs.render import parsed_styles
@@ -98,11 +99,16 @@ class Metadata:
     keywords: str
 
 
-def merge(sources: Sequence[Path], target: Path) -> list[Metadata] | None:
+def merge(
+    sources: Sequence[Path],
+    target: Path,
+    lean: Callable[[dict[str, bytes]], dict[str, bytes] | None] | None = None,
+) -> list[Metadata] | None:
     """Write `sources` joined as one Word file to `target`, and return each source's document
     information (for `split_pdf`, read while the files are open anyway); None (nothing
     written) when they cannot be joined faithfully. Part k starts at the bookmark
-    START.format(k)."""
+    START.format(k). `lean` (LeanCopies.lean_parts) may trim the joined parts before they are
+    written: one file written instead of two."""
     try:
         zips = [zipfile.ZipFile(source) for source in sources]
     except (OSError, zipfile.BadZipFile, ValueError):
@@ -118,10 +124,9 @@ def merge(sources: Sequence[Path], target: Path) -> list[Metadata] | None:
     if data is None or infos is None:
         target.unlink(missing_ok=True)
         return None
-    # Stored, not compressed: the file lives a second, on local disk.
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
-        for name, content in data.items():
-            out.writestr(name, content)
+    if lean is not None:
+        data = lean(data) or data
+    write_stored(data, target)
     return infos
 
 

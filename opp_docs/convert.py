@@ -416,19 +416,15 @@ class ConverterPool:
         not give every file its PDF, the files go back in the queue one by one."""
         assert self.work_dir is not None
         name = uuid.uuid4().hex
-        merged, lean = self.work_dir / f"{name}.docx", self.work_dir / f"{name}-lean.docx"
-        pdf = self.work_dir / f"{name}.pdf"
+        merged, pdf = self.work_dir / f"{name}.docx", self.work_dir / f"{name}.pdf"
         sources = [source.resolve() for source, _ in job.parts]
         targets = [target for _, target in job.parts]
         healthy = done = False
         try:
-            infos = merge(sources, merged)
+            infos = merge(sources, merged, self._lean.lean_parts if self._lean else None)
             if infos is not None:
-                source = (
-                    lean if self._lean is not None and self._lean.write(merged, lean) else merged
-                )
                 request = {
-                    "source": str(source),
+                    "source": str(merged),
                     "target": str(pdf),
                     "ext": "pdf",
                     "filter": None,
@@ -450,7 +446,7 @@ class ConverterPool:
             # Whatever went wrong with the joined file, each file still gets its own chance.
             done = False
         finally:
-            for temporary in (merged, lean, pdf):
+            for temporary in (merged, pdf):
                 temporary.unlink(missing_ok=True)
         if done:
             with self._lock:
