@@ -110,14 +110,33 @@ def cpu_seconds() -> tuple[float, float]:
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
-def _timed_run(options: RunOptions) -> tuple[RunSummary, float, str, tuple[float, float]]:
+def machine_ticks() -> tuple[int, int] | None:
+    """All CPU ticks of the machine so far and those stolen by the host for other virtual
+    machines (Linux /proc/stat); None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        ticks = [int(f) for f in fields]
+    except (OSError, ValueError, IndexError):
+        return None
+    # user nice system idle iowait irq softirq steal (guest time is counted in user)
+    return sum(ticks[:8]), ticks[7] if len(ticks) > 7 else 0
+
+
+def stolen(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    if before is None or after is None or after[0] == before[0]:
+        return "onbekend"
+    return f"{100 * (after[1] - before[1]) / (after[0] - before[0]):.0f}%"
+
+
+def _timed_run(options: RunOptions) -> tuple[RunSummary, float, str, tuple[float, float], str]:
     clock = StageClock()
     own, children = cpu_seconds()
+    ticks = machine_ticks()
     summary = run_dossiers(options, progress=clock.say, bar=clock.bar)
     end = time.perf_counter()
     own_after, children_after = cpu_seconds()
     cpu = (own_after - own, children_after - children)
-    return summary, end - clock.marks[0][1], clock.stages(end), cpu
+    return summary, end - clock.marks[0][1], clock.stages(end), cpu, stolen(ticks, machine_ticks())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             config=Config(leerlingbegeleiders=("mevr. J. de Wit",), teamleider="dhr. M. Vos"),
             workers=args.werkers,
         )
-        summary, seconds, stages, cpu = _timed_run(options)
+        summary, seconds, stages, cpu, steal = _timed_run(options)
         documents = sum(len(o.documents) for o in summary.outcomes)
-        rerun, rerun_seconds, rerun_stages, _ = _timed_run(options)
+        rerun, rerun_seconds, rerun_stages, _, _ = _timed_run(options)
         docs = [d.docx for o in summary.outcomes for d in o.documents]
         sample = random.Random(1).sample(docs, min(args.steekproef, len(docs)))
         naive_seconds = naive_convert(sample, work)
@@ -157,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"seconden:           {seconds:.1f} (intake tot dossiers)")
     print(f"  per fase (s):     {stages}")
     print(f"  processortijd:    {cpu[0]:.1f} s opp-docs, {cpu[1]:.1f} s LibreOffice")
+    # On a shared virtual machine the host may give our cores' time to others: then the same
+    # work takes longer, which says nothing about opp-docs.
+    print(f"  gestolen tijd:    {steal} van de processortijd van de machine (door de host)")
     print(f"ms per document:    {ours * 1000:.1f}")
     print(
         f"naïef (1 soffice per document, {len(sample)} stuks): {naive * 1000:.0f} ms per document"
