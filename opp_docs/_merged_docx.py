@@ -28,6 +28,7 @@ the cut.
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -150,7 +151,7 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
             if (other.CRC, other.file_size) != (info.CRC, info.file_size):
                 return None
 
-    if SETTINGS in shared and b"evenAndOddHeaders" in first.read(SETTINGS):
+    if SETTINGS in shared and b"evenAndOddHeaders" in _shared_part(first, SETTINGS):
         return None  # which header a page gets would depend on the pages before it
     numbered = _numbered_styles(first)
     root = etree.fromstring(first.read(DOCUMENT))
@@ -169,6 +170,8 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
         xml = z.read(DOCUMENT)
         if _unsupported(xml) or _uses_numbering(xml, numbered):
             return None
+        if xml.count(b"<w:sectPr") != 1:
+            return None  # several sections (or a tracked change of one)
         part_body = etree.fromstring(xml).find(_w("body"))
         if part_body is None:
             return None
@@ -176,8 +179,8 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
         if len(children) < 2 or children[-1].tag != _w("sectPr"):
             return None
         section, last = children[-1], children[-2]
-        if last.tag != _w("p") or part_body.find(f".//{_w('pPr')}/{_w('sectPr')}") is not None:
-            return None  # several sections, or not ending in a paragraph
+        if last.tag != _w("p"):
+            return None  # its end mark would not be on its last page
         if children[0].tag != _w("p") or not _own_headers_and_footers(section):
             return None  # its start mark would not be on its first page; or it would inherit
         # Header and footer parts, renamed per document.
@@ -213,12 +216,13 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
                 ref.set(f"{{{R}}}id", renamed[old])
         if not _restart_numbering(section, new_page=k > 0):
             return None
-        for instr in part_body.iter(_w("instrText")):
+        # (Looked for in the bytes first: a search of the tree costs more than the rest.)
+        for instr in part_body.iter(_w("instrText")) if b"instrText" in xml else ():
             if instr.text and _PAGE_TOTAL.search(instr.text.encode()):
                 instr.text = _PAGE_TOTAL.sub(
                     f"PAGEREF {END.format(k)}".encode(), instr.text.encode()
                 ).decode()
-        for simple in part_body.iter(_w("fldSimple")):
+        for simple in part_body.iter(_w("fldSimple")) if b"fldSimple" in xml else ():
             instr_attr = simple.get(_w("instr")) or ""
             simple.set(
                 _w("instr"),
@@ -244,9 +248,30 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
     parts[DOCUMENT_RELS] = _rels_xml(first, new_rels)
     parts[CONTENT_TYPES] = _content_types(first, overrides)
     kept = [n for n in first.namelist() if not _OWN_PART.match(n) or n.startswith("docProps/")]
-    out = {name: first.read(name) for name in kept}
+    out = {name: _shared_part(first, name) for name in kept}
     out.update(parts)
     return out
+
+
+def _shared_part(z: zipfile.ZipFile, name: str) -> bytes:
+    """A part every file of a template shares (styles, theme, settings, …), unpacked once per
+    run rather than once per joined file; known by its name, checksum and size."""
+    info = z.getinfo(name)
+    key = (name, info.CRC, info.file_size)
+    found = _SHARED.get(key)
+    if found is None:
+        found = z.read(info)
+        with _SHARED_LOCK:
+            if len(_SHARED) >= _KEEP_SHARED:
+                _SHARED.clear()
+            _SHARED[key] = found
+    return found
+
+
+# Parts of a handful of templates; the converter's threads share them.
+_KEEP_SHARED = 256
+_SHARED: dict[tuple[str, int, int], bytes] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 # A relationship: id, type, target, target mode.

@@ -151,6 +151,8 @@ TABLE = (
             ),
         ),
         ("starts with a table", at_body_start(TABLE)),
+        # Its end mark goes in its last paragraph.
+        ("ends with a table", before_final_section(TABLE)),
         # A different first page without a first-page footer would show the previous one's.
         ("first page without its own footer", in_final_section("<w:titlePg/>")),
         ("own page numbering", in_final_section('<w:pgNumType w:fmt="lowerRoman"/>')),
