@@ -154,15 +154,12 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
     if SETTINGS in shared and b"evenAndOddHeaders" in _shared_part(first, SETTINGS):
         return None  # which header a page gets would depend on the pages before it
     numbered = _numbered_styles(first)
-    root = etree.fromstring(first.read(DOCUMENT))
-    body = root.find(_w("body"))
-    if body is None:
-        return None
     base_rels, _ = _relationships(first)
     parts: dict[str, bytes] = {}
     new_rels: list[etree._Element] = []
     overrides: list[tuple[str, str]] = []
-    bodies: list[list[etree._Element]] = []
+    head: bytes | None = None
+    pieces: list[bytes] = []
     for k, z in enumerate(zips):
         rels, own = _relationships(z)
         if rels != base_rels:
@@ -170,19 +167,13 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
         xml = z.read(DOCUMENT)
         if _unsupported(xml) or _uses_numbering(xml, numbered):
             return None
-        if xml.count(b"<w:sectPr") != 1:
-            return None  # several sections (or a tracked change of one)
-        part_body = etree.fromstring(xml).find(_w("body"))
-        if part_body is None:
-            return None
-        children = list(part_body)
-        if len(children) < 2 or children[-1].tag != _w("sectPr"):
-            return None
-        section, last = children[-1], children[-2]
-        if last.tag != _w("p"):
-            return None  # its end mark would not be on its last page
-        if children[0].tag != _w("p") or not _own_headers_and_footers(section):
-            return None  # its start mark would not be on its first page; or it would inherit
+        document = _Document.cut(xml)
+        if document is None or head not in (None, document.head):
+            return None  # one that is not as ours are, or declares other namespaces
+        head = document.head
+        section = _section(document.section)
+        if section is None or not _own_headers_and_footers(section):
+            return None  # it would inherit the previous document's header or footer
         # Header and footer parts, renamed per document.
         renamed: dict[str, str] = {}
         for n, (rid, (kind, target)) in enumerate(own.items()):
@@ -216,41 +207,167 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
                 ref.set(f"{{{R}}}id", renamed[old])
         if not _restart_numbering(section, new_page=k > 0):
             return None
-        # (Looked for in the bytes first: a search of the tree costs more than the rest.)
-        for instr in part_body.iter(_w("instrText")) if b"instrText" in xml else ():
-            if instr.text and _PAGE_TOTAL.search(instr.text.encode()):
-                instr.text = _PAGE_TOTAL.sub(
-                    f"PAGEREF {END.format(k)}".encode(), instr.text.encode()
-                ).decode()
-        for simple in part_body.iter(_w("fldSimple")) if b"fldSimple" in xml else ():
-            instr_attr = simple.get(_w("instr")) or ""
-            simple.set(
-                _w("instr"),
-                _PAGE_TOTAL.sub(f"PAGEREF {END.format(k)}".encode(), instr_attr.encode()).decode(),
-            )
-        _bookmark(children[0], START.format(k), 2 * k + 1, at_start=True)
-        _bookmark(last, END.format(k), 2 * k + 2, at_start=False)
-        if k < len(zips) - 1:
-            # A section ends with the paragraph that carries its properties.
-            ppr = last.find(_w("pPr"))
-            if ppr is None:
-                ppr = etree.Element(_w("pPr"))
-                last.insert(0, ppr)
-            ppr.append(section)
-            bodies.append(children[:-1])
-        else:
-            bodies.append(children)
-    for child in list(body):
-        body.remove(child)
-    for children in bodies:
-        body.extend(children)
-    parts[DOCUMENT] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        properties = etree.tostring(section)
+        last = k == len(zips) - 1
+        # A section ends with the paragraph that carries its properties; the last one's stay
+        # where they are, at the end of the body.
+        body = document.marked(k, None if last else properties)
+        if body is None:
+            return None
+        pieces.append(body + properties if last else body)
+    if head is None:
+        return None
+    joined = head + b"".join(pieces) + b"</w:body></w:document>"
+    try:
+        # The joined bytes must be XML LibreOffice can read; when in doubt, one by one.
+        etree.fromstring(joined)
+    except etree.XMLSyntaxError:
+        return None
+    parts[DOCUMENT] = joined
     parts[DOCUMENT_RELS] = _rels_xml(first, new_rels)
     parts[CONTENT_TYPES] = _content_types(first, overrides)
     kept = [n for n in first.namelist() if not _OWN_PART.match(n) or n.startswith("docProps/")]
     out = {name: _shared_part(first, name) for name in kept}
     out.update(parts)
     return out
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A document part cut into its pieces, as bytes: everything up to and including
+    <w:body>, the body's paragraphs and tables, and its section properties.
+
+    Joining works on the bytes: parsing and writing fifteen documents as trees cost more than
+    the rest of the joining. What it relies on is checked here, else the files are converted
+    one by one: one section, a body that starts and ends with a paragraph, nothing but
+    elements (no comments, no text between them), no tracked change of paragraph properties
+    (which would nest one paragraph's properties in another's). The joined result is parsed
+    once, as a last check."""
+
+    head: bytes
+    content: bytes
+    section: bytes
+
+    @classmethod
+    def cut(cls, xml: bytes) -> _Document | None:
+        if b"<!--" in xml or b"<![CDATA[" in xml or b"<w:pPrChange" in xml:
+            return None
+        if xml.count(b"<w:sectPr") != 1 or xml.count(b"<w:body>") != 1:
+            return None  # several sections (or a tracked change of one)
+        body = xml.index(b"<w:body>") + len(b"<w:body>")
+        section = xml.index(b"<w:sectPr")
+        tail = xml[section:].rstrip()
+        if not tail.endswith(b"</w:body></w:document>"):
+            return None
+        properties = tail[: -len(b"</w:body></w:document>")]
+        content = xml[body:section]
+        if not _PARAGRAPH_START.match(content) or not content.endswith(b"</w:p>"):
+            return None  # its marks would not be on its first and last page
+        return cls(xml[:body], content, properties)
+
+    def marked(self, k: int, section: bytes | None) -> bytes | None:
+        """The content with bookmarks at the start of its first and the end of its last
+        paragraph, page totals pointing at the end mark, and `section` (when given) in the
+        last paragraph's properties."""
+        total = f"PAGEREF {END.format(k)}".encode()
+
+        def field(m: re.Match[bytes]) -> bytes:
+            return m.group(1) + _PAGE_TOTAL.sub(total, m.group(2)) + m.group(3)
+
+        content = self.content
+        # (Looked for as plain bytes first: most documents have no field in their body.)
+        for needle, pattern in _FIELD_INSTRUCTIONS:
+            if needle in content:
+                content = pattern.sub(field, content)
+        last = _last_paragraph(content)
+        if last is None:
+            return None
+        # The last paragraph first: the first one's edits would move its offsets.
+        end = _mark(END.format(k), 2 * k + 2)
+        paragraph = content[last : -len(b"</w:p>")] + end + b"</w:p>"
+        if section is not None:
+            sectioned = _with_section(paragraph, section)
+            if sectioned is None:
+                return None
+            paragraph = sectioned
+        content = content[:last] + paragraph
+        opening = _PARAGRAPH_START.match(content)
+        if opening is None:
+            return None
+        at = opening.end()
+        properties = _PROPERTIES_START.match(content, at)
+        if properties is not None:
+            at = (
+                properties.end()
+                if properties.group(0).endswith(b"/>")
+                else (content.index(b"</w:pPr>", at) + len(b"</w:pPr>"))
+            )
+        return content[:at] + _mark(START.format(k), 2 * k + 1) + content[at:]
+
+
+# A paragraph's opening tag (not an empty <w:p/>), and its properties' opening tag.
+_PARAGRAPH_START = re.compile(rb"<w:p(?:\s[^>]*[^/>])?>|<w:p>")
+_PROPERTIES_START = re.compile(rb"<w:pPr(?:\s[^>]*)?/?>")
+# Paragraph tags (opening, empty, closing), to find the last paragraph's start.
+_PARAGRAPH_TAG = re.compile(rb"<w:p(?:\s[^>]*)?/?>|</w:p>")
+# Field instructions: the text of w:instrText, and w:fldSimple's w:instr attribute.
+_FIELD_INSTRUCTIONS = (
+    (b"<w:instrText", re.compile(rb"(<w:instrText(?:\s[^>]*)?>)([^<]*)(</w:instrText>)")),
+    (b"w:instr=", re.compile(rb'(\sw:instr=")([^"]*)(")')),
+)
+
+
+def _mark(name: str, number: int) -> bytes:
+    return (
+        f'<w:bookmarkStart w:id="{number}" w:name="{name}"/><w:bookmarkEnd w:id="{number}"/>'
+    ).encode()
+
+
+def _last_paragraph(content: bytes) -> int | None:
+    """Where the body's last paragraph (which ends the content) starts: its opening tag,
+    counting back past the paragraphs of text boxes inside it."""
+    depth = 0
+    for tag in reversed(list(_PARAGRAPH_TAG.finditer(content))):
+        text = tag.group(0)
+        if text == b"</w:p>":
+            depth += 1
+        elif not text.endswith(b"/>"):
+            depth -= 1
+            if depth == 0:
+                return tag.start()
+    return None
+
+
+def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
+    """`paragraph` with `section` as the last of its properties."""
+    opening = _PARAGRAPH_START.match(paragraph)
+    if opening is None:
+        return None
+    at = opening.end()
+    properties = _PROPERTIES_START.match(paragraph, at)
+    if properties is None:
+        return paragraph[:at] + b"<w:pPr>" + section + b"</w:pPr>" + paragraph[at:]
+    if properties.group(0).endswith(b"/>"):
+        filled = b"<w:pPr>" + section + b"</w:pPr>"
+        return paragraph[:at] + filled + paragraph[properties.end() :]
+    close = paragraph.index(b"</w:pPr>", at)
+    return paragraph[:close] + section + paragraph[close:]
+
+
+def _section(properties: bytes) -> etree._Element | None:
+    """A document's section properties as an element, to edit; None when they use another
+    namespace than w: and r:."""
+    wrapped = b"<x " + _SECTION_NAMESPACES + b">" + properties + b"</x>"
+    try:
+        elements = list(etree.fromstring(wrapped))
+    except etree.XMLSyntaxError:
+        return None
+    if len(elements) != 1 or elements[0].tag != _w("sectPr"):
+        return None  # anything after the section properties
+    return elements[0]
+
+
+_SECTION_NAMESPACES = f'xmlns:w="{W}" xmlns:r="{R}"'.encode()
 
 
 def _shared_part(z: zipfile.ZipFile, name: str) -> bytes:
@@ -419,21 +536,6 @@ def _insert_in_order(section: etree._Element, name: str) -> etree._Element:
             return element
     section.append(element)
     return element
-
-
-def _bookmark(paragraph: etree._Element, name: str, number: int, *, at_start: bool) -> None:
-    start = etree.Element(_w("bookmarkStart"))
-    start.set(_w("id"), str(number))
-    start.set(_w("name"), name)
-    end = etree.Element(_w("bookmarkEnd"))
-    end.set(_w("id"), str(number))
-    if at_start:
-        index = 1 if len(paragraph) and paragraph[0].tag == _w("pPr") else 0
-        paragraph.insert(index, end)
-        paragraph.insert(index, start)
-    else:
-        paragraph.append(start)
-        paragraph.append(end)
 
 
 def _metadata(z: zipfile.ZipFile) -> Metadata:

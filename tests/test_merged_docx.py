@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
+from lxml import etree
 
 from opp_docs._compiled_template import TemplateCache
 from opp_docs._merged_docx import END, START, Metadata, merge, split_pdf
@@ -245,3 +246,49 @@ def test_split_refuses_a_document_that_does_not_end_on_its_own_last_page(
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
     assert not split_pdf(joined, targets, [NO_METADATA] * 2)
     assert not any(t.exists() for t in targets)
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def test_each_document_is_marked_and_closed_by_its_own_section(tmp_path: Path) -> None:
+    """Joined at the bytes: every start mark opens a document's first paragraph (after its
+    properties), every end mark closes its last paragraph, which also carries the document's
+    section; page totals in the body count the document's own pages too."""
+    sources = rendered(tmp_path, 3)
+    field = (
+        '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="pre'
+        'serve"> NUMPAGES </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:fldSimple w:instr=" SECTIONPAGES "><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>'
+    )
+    sources[1] = with_document(sources[1], tmp_path / "velden.docx", before_final_section(field))
+    joined = tmp_path / "samen.docx"
+
+    assert merge(sources, joined)
+
+    with zipfile.ZipFile(joined) as z:
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{W}body")
+    assert body is not None
+    paragraphs = body.findall(f"{W}p")
+    starts = [p for p in paragraphs if p.find(f"{W}bookmarkStart") is not None]
+    names = [p.findall(f"{W}bookmarkStart")[-1].get(f"{W}name") for p in starts]
+    assert names == [name for k in range(3) for name in (START.format(k), END.format(k))]
+    for k in range(3):
+        (first,) = [
+            p for p in starts if p.find(f"{W}bookmarkStart").get(f"{W}name") == START.format(k)
+        ]
+        children = [c for c in first if c.tag != f"{W}pPr"]
+        assert children[0].get(f"{W}name") == START.format(k)
+        (last,) = [
+            p for p in starts if p.findall(f"{W}bookmarkStart")[-1].get(f"{W}name") == END.format(k)
+        ]
+        assert last[-1].tag == f"{W}bookmarkEnd"
+        section = last.find(f"{W}pPr/{W}sectPr")
+        if k < 2:
+            assert section is not None and section is last.find(f"{W}pPr")[-1]
+        else:
+            assert section is None and body[-1].tag == f"{W}sectPr"
+    instructions = [t.text for t in body.iter(f"{W}instrText")]
+    simple = [f.get(f"{W}instr") for f in body.iter(f"{W}fldSimple")]
+    assert [i.strip() for i in instructions] == [f"PAGEREF {END.format(1)}"]
+    assert [s.strip() for s in simple] == [f"PAGEREF {END.format(1)}"]
