@@ -611,9 +611,12 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
                     "/Author": info.author,
                     "/Keywords": info.keywords,
                 } | common
-                for key, value in fields.items():
-                    if value:
-                        part.docinfo[key] = value
+                # Set at once: every use of pikepdf's docinfo property costs a lookup.
+                part.docinfo = part.make_indirect(
+                    pikepdf.Dictionary(
+                        {key: pikepdf.String(value) for key, value in fields.items() if value}
+                    )
+                )
                 if "/PageMode" in pdf.Root:
                     part.Root.PageMode = pdf.Root.PageMode
                 # To an open file: given a path, pikepdf writes a temporary file of its own.
