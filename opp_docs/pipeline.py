@@ -327,9 +327,17 @@ def _student_documents(
     folder = inside(year_dir, year_dir / STUDENTS_DIR / _student_folder_name(leerling))
     outcome.folder = folder
     context = _student_context(outcome, options)
+    # Today's date is not an input: a letter keeps the day it was made until something it
+    # says changes; otherwise every run on a new day would make every document again.
+    said = {name: value for name, value in context.items() if name != "vandaag"}
+    # What every document of the student is made from, besides its template.
+    made_from = (
+        json.dumps(said, sort_keys=True, ensure_ascii=False),
+        _digest(repr(options.config)),
+    )
     ours: list[tuple[Path, Path]] = []
     for kind in kinds:
-        doc = _render_one(kind, folder, leerling, context, options, state, templates, blocked)
+        doc = _render_one(kind, folder, leerling, context, made_from, state, templates, blocked)
         if doc is None:
             continue
         outcome.documents.append(doc)
@@ -423,7 +431,8 @@ def _pdfs_and_dossiers(
             documents_left -= 1
             if error is None:
                 key = _rel(year_dir, source)
-                state.setdefault("pdf", {})[key] = _pdf_record(source, options.pdfa)
+                (doc,) = [d for d in converting[source].documents if d.docx == source]
+                state.setdefault("pdf", {})[key] = _pdf_record(doc, options.pdfa)
                 _journal(year_dir, "pdf", key, state["pdf"][key])
             else:
                 failed[source] = error
@@ -459,25 +468,21 @@ def _render_one(
     folder: Path,
     leerling: Leerling,
     context: dict[str, Any],
-    options: RunOptions,
+    made_from: tuple[str, str],
     state: dict[str, Any],
     templates: TemplateCache,
     blocked: bool,
 ) -> DocumentOutcome | None:
+    """Render one document unless it is up to date or staff's. `made_from` is what the
+    student's documents say (the context without today's date, as JSON) and the
+    configuration's digest."""
     year_dir = folder.parent.parent
     docx = folder / _document_name(kind, leerling, ".docx")
     pdf = docx.with_suffix(".pdf")
     key = _rel(year_dir, docx)
     record: dict[str, str] = state.setdefault("docx", {}).get(key, {})
-    # Today's date is not an input: a letter keeps the day it was made until something it
-    # says changes; otherwise every run on a new day would make every document again.
-    said = {name: value for name, value in context.items() if name != "vandaag"}
-    inputs = _digest(
-        RENDER_VERSION
-        + json.dumps(said, sort_keys=True, ensure_ascii=False)
-        + templates.digest(kind.value)
-        + _digest(repr(options.config))
-    )
+    said, configuration = made_from
+    inputs = _digest(RENDER_VERSION + said + templates.digest(kind.value) + configuration)
     existing = sha256_file(docx) if docx.exists() else None
     written = record.get("sha256")
     # A file we did not write, or changed since we wrote it, belongs to staff now.
@@ -512,12 +517,13 @@ def _needs_pdf(doc: DocumentOutcome, state: dict[str, Any], pdfa: bool) -> bool:
         return False
     year_dir = doc.docx.parent.parent.parent
     made_from = state.get("pdf", {}).get(_rel(year_dir, doc.docx))
-    return not doc.pdf.exists() or made_from != _pdf_record(doc.docx, pdfa)
+    return not doc.pdf.exists() or made_from != _pdf_record(doc, pdfa)
 
 
-def _pdf_record(docx: Path, pdfa: bool) -> str:
-    """What a PDF was made from: its Word file's hash, and whether it is PDF/A."""
-    sha = sha256_file(docx)
+def _pdf_record(doc: DocumentOutcome, pdfa: bool) -> str:
+    """What a PDF was made from: its Word file's hash, and whether it is PDF/A. The hash of a
+    file we wrote or found unchanged is known; staff's file is read."""
+    sha = sha256_file(doc.docx) if doc.bewerkt or not doc.sha256 else doc.sha256
     return f"{sha}:pdfa" if pdfa else sha
 
 
