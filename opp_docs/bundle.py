@@ -21,6 +21,9 @@ _UNREADABLE = (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError)
 class Part:
     titel: str
     pdf: Path
+    # Made by this run's LibreOffice (a document, the cover); a PDF from elsewhere, such as a
+    # primary school's report, gets pikepdf's careful copy of its bookmarks and forms.
+    ours: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,10 @@ def build_dossier(
     skipped: list[str] = []
     # qpdf reads the pages' contents only while saving, so the sources stay open until then.
     with ExitStack() as sources, Pdf.new() as dossier:
-        appended = [_append(dossier, "Voorblad", cover, sources)]
+        appended = [_append(dossier, Part("Voorblad", cover), sources)]
         for part in parts:
             try:
-                appended.append(_append(dossier, part.titel, part.pdf, sources))
+                appended.append(_append(dossier, part, sources))
             except _UNREADABLE:
                 # A damaged report PDF from a primary school must not cost the whole dossier.
                 skipped.append(part.titel)
@@ -99,14 +102,14 @@ def build_dossier(
     return skipped
 
 
-def _append(dossier: Pdf, titel: str, pdf: Path, sources: ExitStack) -> _Appended:
-    """Append the pages of `pdf` and copy its bookmarks."""
-    source = sources.enter_context(pikepdf.open(pdf))
+def _append(dossier: Pdf, part: Part, sources: ExitStack) -> _Appended:
+    """Append the pages of the part's PDF and copy its bookmarks."""
+    source = sources.enter_context(pikepdf.open(part.pdf))
     if not source.pages:
-        raise ValueError(f"{pdf} has no pages")  # nothing for its bookmark to lead to
+        raise ValueError(f"{part.pdf} has no pages")  # nothing for its bookmark to lead to
     first_page = len(dossier.pages)
     try:
-        if _plain(source):
+        if part.ours and _plain(source):
             for page in source.pages:
                 dossier.pages.append(page)
             # After the pages, so the bookmarks' destinations are the pages just copied (qpdf
@@ -123,14 +126,15 @@ def _append(dossier: Pdf, titel: str, pdf: Path, sources: ExitStack) -> _Appende
         # A part goes in whole or not at all, so the bookmarks after it lead to the right page.
         del dossier.pages[first_page:]
         raise
-    return _Appended(titel, first_page, bookmarks, source.pdf_version)
+    return _Appended(part.titel, first_page, bookmarks, source.pdf_version)
 
 
 def _plain(source: Pdf) -> bool:
-    """Whether `source` has nothing but pages and bookmarks to carry: no form fields, named
-    destinations or layers (our documents never have them; a report from a primary school may).
-    Those go through pikepdf's add_pages_from, which keeps them working but reads and
-    rewrites every bookmark in Python: for our documents that was half of a dossier's cost."""
+    """Whether our own PDF has nothing but pages and bookmarks to carry: no form fields, named
+    destinations or layers (a document a person changed might). Anything else goes through
+    pikepdf's add_pages_from, which keeps those working, repairs damaged bookmarks and drops
+    their scripts, but reads and rewrites every bookmark in Python: for our documents that
+    was half of a dossier's cost."""
     root = source.Root
     return not any(key in root for key in (Name.AcroForm, Name.Names, Name.Dests, "/OCProperties"))
 

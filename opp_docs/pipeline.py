@@ -544,7 +544,7 @@ def _start_dossier(
     assert outcome.folder is not None
     parts = [Part(d.kind.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
     for report in result.rapporten.get(outcome.leerling.leerlingnummer, []):
-        parts.append(Part(f"Onderwijskundig rapport ({report.name})", report))
+        parts.append(Part(f"Onderwijskundig rapport ({report.name})", report, ours=False))
     dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
     inputs = _digest(
         "".join(p.titel + sha256_file(p.pdf) for p in parts)

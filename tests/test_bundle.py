@@ -69,7 +69,7 @@ def test_dossier_nests_each_parts_bookmarks_and_keeps_a_reports_form(tmp_path: P
 
     skipped = build_dossier(
         cover,
-        [Part("OPP", plan), Part("Informatiebrief", letter), Part("Rapport", report)],
+        [Part("OPP", plan), Part("Informatiebrief", letter), Part("Rapport", report, ours=False)],
         target,
         title="Dossier",
         school="School",
@@ -103,10 +103,44 @@ def test_a_report_whose_bookmarks_loop_does_not_stop_the_dossier(tmp_path: Path)
     target = tmp_path / "dossier.pdf"
 
     build_dossier(
-        cover, [Part("Rapport", report)], target, title="D", school="S", leerlingnummer="1"
+        cover,
+        [Part("Rapport", report, ours=False)],
+        target,
+        title="D",
+        school="S",
+        leerlingnummer="1",
     )
 
     with Pdf.open(target) as dossier:
         assert len(dossier.pages) == 3
         (part,) = [i for i in dossier.open_outline().root if i.title == "Rapport"]
         assert [child.title for child in part.children] == ["Een", "Twee"]
+
+
+def test_a_reports_bookmark_scripts_stay_out_of_the_dossier(tmp_path: Path) -> None:
+    """A report from elsewhere is copied with pikepdf's care: a bookmark that would run a
+    script when clicked loses the script."""
+    cover = make_pdf(tmp_path / "voorblad.pdf", 1, [])
+    report = make_pdf(tmp_path / "rapport.pdf", 1, [("Rapport", 0)])
+    with Pdf.open(report, allow_overwriting_input=True) as pdf:
+        item = pdf.Root.Outlines.First
+        del item["/Dest"]
+        item.A = Dictionary(S=Name.JavaScript, JS=pikepdf.String("app.alert('hallo')"))
+        pdf.save(report)
+    target = tmp_path / "dossier.pdf"
+
+    build_dossier(
+        cover,
+        [Part("Rapport", report, ours=False)],
+        target,
+        title="D",
+        school="S",
+        leerlingnummer="1",
+    )
+
+    with Pdf.open(target) as dossier:
+        assert len(dossier.pages) == 2
+        (part,) = [i for i in dossier.open_outline().root if i.title == "Rapport"]
+        actions = [child.action for child in part.children if child.action is not None]
+        assert all(action.get("/S") != Name.JavaScript for action in actions)
+        assert "JavaScript" not in repr(part.children)
