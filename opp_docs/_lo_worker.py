@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Any
 
 CONNECT_TIMEOUT = 60.0
+# The start with the allocator preloaded gets a third of the time the parent waits (a first
+# start builds the profile, some seconds); a start without it then still fits in the rest.
+ALLOCATOR_CONNECT_TIMEOUT = 20.0
 
 # Export filter per target extension and document type (the service the model supports).
 FILTERS = {
@@ -82,6 +85,8 @@ def _serve(soffice: str, profile: Path) -> int:
             _send({"ready": False, "error": f"{type(e).__name__}: {e}"})
             return 1
         print(f"LibreOffice start niet met {allocator}: {e}; opnieuw zonder", file=sys.stderr)
+        # Whatever of the first start still runs (soffice.bin below its launcher) goes.
+        _kill_group_but_me()
         try:
             # A profile of its own: a LibreOffice left of the first try cannot take this one.
             desktop, process = _start(soffice, profile.with_name(f"{profile.name}-2"), None)
@@ -128,8 +133,9 @@ def _start(
         stderr=subprocess.DEVNULL,
         env=env,
     )
+    timeout = CONNECT_TIMEOUT if allocator is None else ALLOCATOR_CONNECT_TIMEOUT
     try:
-        return _connect(pipe, process), process
+        return _connect(pipe, process, timeout), process
     except BaseException:
         with contextlib.suppress(OSError):
             process.kill()
@@ -142,14 +148,14 @@ def _send(message: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _connect(pipe: str, process: subprocess.Popen[bytes]) -> Any:
+def _connect(pipe: str, process: subprocess.Popen[bytes], timeout: float) -> Any:
     import uno  # type: ignore[import-not-found]
 
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local
     )
-    deadline = time.monotonic() + CONNECT_TIMEOUT
+    deadline = time.monotonic() + timeout
     while True:
         try:
             context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
@@ -241,6 +247,17 @@ def _stop(desktop: Any, process: subprocess.Popen[bytes]) -> None:
 
 def _kill_group() -> None:
     os.killpg(0, signal.SIGKILL)
+
+
+def _kill_group_but_me() -> None:
+    """Kill the other processes of this worker's group: a LibreOffice that did not start."""
+    me, group = os.getpid(), os.getpgid(0)
+    with contextlib.suppress(OSError):  # no /proc: the group kill at the end remains
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) != me:
+                with contextlib.suppress(OSError):
+                    if os.getpgid(int(entry)) == group:
+                        os.kill(int(entry), signal.SIGKILL)
 
 
 def _watch_parent(parent: int) -> None:

@@ -363,7 +363,10 @@ def test_a_libreoffice_that_fails_with_the_allocator_starts_without(
         return object(), object()
 
     sent: list[dict[str, Any]] = []
+    cleared: list[bool] = []
     monkeypatch.setattr(_lo_worker, "_start", start)
+    # Here it would kill the test's own process group.
+    monkeypatch.setattr(_lo_worker, "_kill_group_but_me", lambda: cleared.append(True))
     monkeypatch.setattr(_lo_worker, "_send", sent.append)
     monkeypatch.setattr(_lo_worker, "_stop", lambda desktop, process: None)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
@@ -371,7 +374,36 @@ def test_a_libreoffice_that_fails_with_the_allocator_starts_without(
     assert _lo_worker._serve("soffice", tmp_path / "profiel") == 0
 
     assert starts == [(tmp_path / "profiel", str(allocator)), (tmp_path / "profiel-2", None)]
+    assert cleared == [True]  # what was left of the first start is gone
     assert sent == [{"ready": True}]
+
+
+def test_a_worker_clears_its_group_but_not_itself(tmp_path: Path) -> None:
+    """What the worker does after a failed start: the other processes of its group (the
+    LibreOffice it started) are killed, the worker goes on."""
+    script = textwrap.dedent(
+        f"""
+        import subprocess, sys, time
+        sys.path.insert(0, {str(REPO / "opp_docs")!r})
+        import _lo_worker
+        sleeper = subprocess.Popen(["sleep", "60"])
+        print(sleeper.pid, flush=True)
+        _lo_worker._kill_group_but_me()
+        sleeper.wait(timeout=10)
+        print("verder", flush=True)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        start_new_session=True,  # its own group, as a worker has
+        check=True,
+    )
+    sleeper, after = done.stdout.split()
+    assert after == "verder"
+    assert not running(int(sleeper), wait=0)
 
 
 def test_workers_are_recycled(tmp_path: Path, work: Path) -> None:
