@@ -227,7 +227,10 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
     parts[DOCUMENT_RELS] = _rels_xml(first, new_rels)
     parts[CONTENT_TYPES] = _content_types(first, overrides)
     kept = [n for n in first.namelist() if not _OWN_PART.match(n) or n.startswith("docProps/")]
-    out = {name: _shared_part(first, name) for name in kept}
+    out = {
+        name: first.read(name) if name.startswith("docProps/") else _shared_part(first, name)
+        for name in kept
+    }
     out.update(parts)
     return out
 
@@ -252,6 +255,8 @@ class _Document:
     def cut(cls, xml: bytes) -> _Document | None:
         if b"<!--" in xml or b"<![CDATA[" in xml or b"<w:pPrChange" in xml:
             return None
+        if _CLOSING_WITH_SPACE.search(xml) or (b"&#" in xml and b"instr" in xml):
+            return None  # not as lxml writes it
         if xml.count(b"<w:sectPr") != 1 or xml.count(b"<w:body>") != 1:
             return None  # several sections (or a tracked change of one)
         body = xml.index(b"<w:body>") + len(b"<w:body>")
@@ -263,7 +268,14 @@ class _Document:
         content = xml[body:section]
         if not _PARAGRAPH_START.match(content) or not content.endswith(b"</w:p>"):
             return None  # its marks would not be on its first and last page
-        return cls(xml[:body], content, properties)
+        head = xml[:body]
+        # The section properties are edited with w: and r: bound to these namespaces, and
+        # the paragraphs' tags are found by these prefixes.
+        if not all(n in head for n in _MAIN_NAMESPACES):
+            return None
+        if b"xmlns:w=" in content or b"xmlns:r=" in content:
+            return None  # bound anew inside the body
+        return cls(head, content, properties)
 
     def marked(self, k: int, section: bytes | None) -> bytes | None:
         """The content with bookmarks at the start of its first and the end of its last
@@ -279,6 +291,8 @@ class _Document:
         for needle, pattern in _FIELD_INSTRUCTIONS:
             if needle in content:
                 content = pattern.sub(field, content)
+        if b"NUMPAGES" in content or b"SECTIONPAGES" in content:
+            return None  # a page total written in a way not found above: it would be wrong
         last = _last_paragraph(content)
         if last is None:
             return None
@@ -292,7 +306,7 @@ class _Document:
             paragraph = sectioned
         content = content[:last] + paragraph
         opening = _PARAGRAPH_START.match(content)
-        if opening is None:
+        if opening is None or content[opening.end() : opening.end() + 1] != b"<":
             return None
         at = opening.end()
         properties = _PROPERTIES_START.match(content, at)
@@ -313,8 +327,10 @@ _PARAGRAPH_TAG = re.compile(rb"<w:p(?:\s[^>]*)?/?>|</w:p>")
 # Field instructions: the text of w:instrText, and w:fldSimple's w:instr attribute.
 _FIELD_INSTRUCTIONS = (
     (b"<w:instrText", re.compile(rb"(<w:instrText(?:\s[^>]*)?>)([^<]*)(</w:instrText>)")),
-    (b"w:instr=", re.compile(rb'(\sw:instr=")([^"]*)(")')),
+    (b"<w:fldSimple", re.compile(rb'(<w:fldSimple\s[^>]*?w:instr=")([^"]*)(")')),
 )
+_CLOSING_WITH_SPACE = re.compile(rb"</w:p\s")
+_MAIN_NAMESPACES = (f' xmlns:w="{W}"'.encode(), f' xmlns:r="{R}"'.encode())
 
 
 def _mark(name: str, number: int) -> bytes:
@@ -341,7 +357,7 @@ def _last_paragraph(content: bytes) -> int | None:
 def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
     """`paragraph` with `section` as the last of its properties."""
     opening = _PARAGRAPH_START.match(paragraph)
-    if opening is None:
+    if opening is None or paragraph[opening.end() : opening.end() + 1] != b"<":
         return None
     at = opening.end()
     properties = _PROPERTIES_START.match(paragraph, at)

@@ -157,6 +157,25 @@ TABLE = (
         # A different first page without a first-page footer would show the previous one's.
         ("first page without its own footer", in_final_section("<w:titlePg/>")),
         ("own page numbering", in_final_section('<w:pgNumType w:fmt="lowerRoman"/>')),
+        # Written otherwise than lxml writes: the joining at the bytes does not guess.
+        (
+            "page total not found",
+            before_final_section(
+                "<w:p><w:fldSimple w:instr='NUMPAGES'><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>"
+            ),
+        ),
+        ("space in a paragraph's tags", at_body_start("<w:p>\n<w:r><w:t>x</w:t></w:r></w:p>")),
+        (
+            "w: bound anew in the body",
+            at_body_start('<w:p xmlns:w="urn:anders"><w:r><w:t>x</w:t></w:r></w:p>'),
+        ),
+        (
+            "strict namespaces",
+            lambda data: data.replace(
+                b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+            ),
+        ),
     ],
 )
 def test_what_could_come_out_differently_is_not_joined(
