@@ -202,6 +202,15 @@ _FULL_ROW = etree.XPath(
 )
 
 
+# Cells XPath's sum would count differently from docxtpl: several properties or spans in one
+# cell, or a span that is not a plain whole number (docxtpl then raises, as it should).
+_ODD_CELLS = etree.XPath(
+    "boolean(.//w:tc[count(w:tcPr) > 1 or count(w:tcPr/w:gridSpan) > 1]"
+    " | .//w:gridSpan[not(@w:val) or string(number(@w:val)) != @w:val])",
+    namespaces=_XPATH_NS,
+)
+
+
 def _fix_tables(template: DocxTemplate, xml: str) -> Any:
     """The parsed body, as docxtpl's fix_tables gives it. Its check of every row, in Python,
     took a third of a render; the same check in XPath costs a fraction, and only a table
@@ -211,7 +220,7 @@ def _fix_tables(template: DocxTemplate, xml: str) -> Any:
         if not _HAS_GRID(table):
             return template.fix_tables(xml)  # which raises as docxtpl would
         columns = _GRID_COLUMNS(table)
-        if _WIDER_ROW(table, n=columns) or not _FULL_ROW(table, n=columns):
+        if _ODD_CELLS(table) or _WIDER_ROW(table, n=columns) or not _FULL_ROW(table, n=columns):
             return template.fix_tables(xml)
     return body
 

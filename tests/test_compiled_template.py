@@ -131,3 +131,37 @@ def test_a_table_whose_columns_change_gets_docxtpls_grid(
     grid = rendered._tbl.tblGrid.findall(f"{{{W}}}gridCol")
     # Wider when a row grew; narrower when no row fills the grid any more.
     assert len(grid) == (max(columns, 3) if fixed_row else columns)
+
+
+ODD_TABLES = [
+    # A span docxtpl cannot read: it raises, and so must we.
+    '<w:tc><w:tcPr><w:gridSpan w:val="2.0"/></w:tcPr><w:p/></w:tc>',
+    "<w:tc><w:tcPr><w:gridSpan/></w:tcPr><w:p/></w:tc><w:tc><w:p/></w:tc>",
+    # Two spans in one cell: docxtpl counts the first.
+    '<w:tc><w:tcPr><w:gridSpan w:val="1"/><w:gridSpan w:val="1"/></w:tcPr><w:p/></w:tc>',
+    '<w:tc><w:tcPr/><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p/></w:tc>',
+    '<w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p/></w:tc>',
+]
+
+
+@pytest.mark.parametrize("cells", ODD_TABLES)
+def test_table_grids_come_out_as_docxtpl_makes_them(cells: str) -> None:
+    """The quick check of a rendered table (`_fix_tables`) gives what docxtpl's own
+    fix_tables gives, also for cells docxtpl reads in its own way."""
+    from docxtpl import DocxTemplate
+
+    from opp_docs._compiled_template import _fix_tables
+
+    template = DocxTemplate(str(template_path(TEMPLATES, "opp")))
+    grid = '<w:gridCol w:w="100"/>' * 2
+    xml = (
+        f'<w:body xmlns:w="{W}"><w:tbl><w:tblGrid>{grid}</w:tblGrid>'
+        f"<w:tr>{cells}</w:tr></w:tbl></w:body>"
+    )
+    try:
+        expected = etree.tostring(template.fix_tables(xml))
+    except (ValueError, TypeError) as e:
+        with pytest.raises(type(e)):
+            _fix_tables(template, xml)
+    else:
+        assert etree.tostring(_fix_tables(template, xml)) == expected
