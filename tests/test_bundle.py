@@ -93,15 +93,10 @@ def test_dossier_nests_each_parts_bookmarks_and_keeps_a_reports_form(tmp_path: P
     assert reader.pages[6]["/Annots"][0].get_object()["/T"] == "advies"
 
 
-def test_a_report_whose_bookmarks_loop_does_not_stop_the_dossier(tmp_path: Path) -> None:
-    cover = make_pdf(tmp_path / "voorblad.pdf", 1, [])
-    report = make_pdf(tmp_path / "rapport.pdf", 2, [("Een", 0), ("Twee", 1)])
-    with Pdf.open(report, allow_overwriting_input=True) as pdf:
-        last = pdf.Root.Outlines.Last
-        last.Next = pdf.Root.Outlines.First  # a damaged outline: round and round
-        pdf.save(report)
+def dossier_with_report(tmp_path: Path, report: Path) -> Path:
+    """A dossier of a cover and `report`, a PDF from a primary school."""
     target = tmp_path / "dossier.pdf"
-
+    cover = make_pdf(tmp_path / "voorblad.pdf", 1, [])
     build_dossier(
         cover,
         [Part("Rapport", report, ours=False)],
@@ -110,6 +105,16 @@ def test_a_report_whose_bookmarks_loop_does_not_stop_the_dossier(tmp_path: Path)
         school="S",
         leerlingnummer="1",
     )
+    return target
+
+
+def test_a_report_whose_bookmarks_loop_does_not_stop_the_dossier(tmp_path: Path) -> None:
+    report = make_pdf(tmp_path / "rapport.pdf", 2, [("Een", 0), ("Twee", 1)])
+    with Pdf.open(report, allow_overwriting_input=True) as pdf:
+        last = pdf.Root.Outlines.Last
+        last.Next = pdf.Root.Outlines.First  # a damaged outline: round and round
+        pdf.save(report)
+    target = dossier_with_report(tmp_path, report)
 
     with Pdf.open(target) as dossier:
         assert len(dossier.pages) == 3
@@ -120,23 +125,13 @@ def test_a_report_whose_bookmarks_loop_does_not_stop_the_dossier(tmp_path: Path)
 def test_a_reports_bookmark_scripts_stay_out_of_the_dossier(tmp_path: Path) -> None:
     """A report from elsewhere is copied with pikepdf's care: a bookmark that would run a
     script when clicked loses the script."""
-    cover = make_pdf(tmp_path / "voorblad.pdf", 1, [])
     report = make_pdf(tmp_path / "rapport.pdf", 1, [("Rapport", 0)])
     with Pdf.open(report, allow_overwriting_input=True) as pdf:
         item = pdf.Root.Outlines.First
         del item["/Dest"]
         item.A = Dictionary(S=Name.JavaScript, JS=pikepdf.String("app.alert('hallo')"))
         pdf.save(report)
-    target = tmp_path / "dossier.pdf"
-
-    build_dossier(
-        cover,
-        [Part("Rapport", report, ours=False)],
-        target,
-        title="D",
-        school="S",
-        leerlingnummer="1",
-    )
+    target = dossier_with_report(tmp_path, report)
 
     with Pdf.open(target) as dossier:
         assert len(dossier.pages) == 2
