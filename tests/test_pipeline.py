@@ -295,6 +295,35 @@ def test_a_rerun_on_a_later_day_makes_nothing_anew(tmp_path: Path, demo: Path) -
     assert made_on in pdf_text(letter)
 
 
+def test_a_rerun_the_same_day_rewrites_no_overview(tmp_path: Path, demo: Path) -> None:
+    """The overviews written while LibreOffice converts and the worklist written at the end
+    are each left alone by a run that changes nothing, also right after the first run (which
+    wrote the early ones before there were any dossiers)."""
+    out = tmp_path / "uit"
+    year = out / YEAR
+    names = [
+        "overzicht.xlsx",
+        "bron-aanmelding.xlsx",
+        "planning.ics",
+        "docentenoverzicht.docx",
+        "docentenoverzicht.pdf",
+    ]
+    options = RunOptions(
+        intake=demo / "intake",
+        output=out,
+        schooljaar=SchoolYear.parse(YEAR),
+        templates=REPO / "templates",
+        config=Config(teamleider=DEMO_TEAMLEIDER, leerlingbegeleiders=(DEMO_BEGELEIDER,)),
+    )
+    run_dossiers(options)
+    # Every overview is replaced as a whole, so a rewritten file is a new file.
+    before = {name: (year / name).stat().st_ino for name in names}
+
+    run_dossiers(options)
+
+    assert {name: (year / name).stat().st_ino for name in names} == before
+
+
 def test_overviews_are_written(demo: Path, manifest: dict[str, Any]) -> None:
     from icalendar import Calendar
     from openpyxl import load_workbook
