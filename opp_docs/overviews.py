@@ -12,7 +12,6 @@ each file atomically:
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -24,7 +23,7 @@ import os
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
@@ -73,8 +72,6 @@ OVERZICHT = "overzicht.xlsx"
 BRON_AANMELDING = "bron-aanmelding.xlsx"
 PLANNING = "planning.ics"
 DOCENTENOVERZICHT = "docentenoverzicht.docx"
-# What these show is known as soon as the Word files are made: nothing of PDFs or dossiers.
-BEFORE_DOSSIERS = frozenset({DOCENTENOVERZICHT, BRON_AANMELDING, PLANNING})
 # The content digest of the Word file the teacher overview's PDF was made from.
 TEACHERS_PDF_SOURCE = ".docentenoverzicht-pdf-bron"
 # What the overviews were made from, so that a rerun leaves unchanged ones alone (`MadeFrom`).
@@ -130,10 +127,8 @@ def write_overviews(
     pdf: bool = True,
     pool: ConverterPool | None = None,
     reader: DocumentReader | None = None,
-    only: Collection[str] | None = None,
 ) -> list[Path]:
-    """Write every overview into `year_dir` (or those named in `only`); returns the overview
-    files it wrote or found up to date.
+    """Write every overview into `year_dir`; returns the overview files.
 
     With a running `pool` (the run's own LibreOffice workers) the teacher overview's PDF costs
     no LibreOffice start.
@@ -145,10 +140,6 @@ def write_overviews(
     the Word file is still there and the failure is logged.
 
     `reader` (from `document_reader`) may already have read the students' Word files.
-
-    A run writes the overviews in `BEFORE_DOSSIERS` as soon as its Word files are made, while
-    LibreOffice converts, and the rest at the end; the teacher overview's PDF (with `pdf`) is
-    made from its Word file whichever call wrote that.
     """
     made_from = MadeFrom.load(year_dir / MADE_FROM)
     reader = reader or DocumentReader(made_from.documents)
@@ -158,22 +149,19 @@ def write_overviews(
     )
     # What each overview is made from. The calendar shows only the deadlines (a staff edit in a
     # plan leaves it alone); the others show what the documents say, and today's date.
-    # The teacher and BRON lists show nothing of PDFs and dossiers, the worklist does.
-    view = (str(schooljaar), repr(config), today.isoformat())
-    plans = _digest(*view, _entries_digest(entries, end_state=False))
-    students = _digest(*view, _entries_digest(entries, end_state=True))
+    students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
     calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
     writers: list[tuple[str, str, Callable[[Path], Path]]] = [
         # First, so that LibreOffice makes its PDF while the others are written.
         (
             DOCENTENOVERZICHT,
-            plans,
+            students,
             lambda t: write_docentenoverzicht(entries, t, schooljaar, config, today),
         ),
         (OVERZICHT, students, lambda t: write_overzicht(entries, t, schooljaar, today)),
         (
             BRON_AANMELDING,
-            plans,
+            students,
             lambda t: write_bron_aanmelding(entries, t, schooljaar, today),
         ),
         (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
@@ -182,18 +170,16 @@ def write_overviews(
     finish_pdf: Callable[[], Path | None] | None = None
     for name, inputs, write in writers:
         target = year_dir / name
-        if only is None or name in only:
-            digest = _digest(name, inputs)
-            if not made_from.unchanged(target, digest):
-                write(target)
-                made_from.note(target, digest)
-            made[name] = target
-        if name == DOCENTENOVERZICHT and pdf and target.exists():
+        digest = _digest(name, inputs)
+        if not made_from.unchanged(target, digest):
+            write(target)
+            made_from.note(target, digest)
+        made[name] = target
+        if name == DOCENTENOVERZICHT and pdf:
             finish_pdf = _teachers_pdf(target, pool)
     made_from.documents = {key: facts for key, facts in reader.seen.items() if facts}
     made_from.save()
-    order = (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)
-    written = [made[name] for name in order if name in made]
+    written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
     teachers_pdf = finish_pdf() if finish_pdf is not None else None
     return written if teachers_pdf is None else [*written, teachers_pdf]
 
@@ -307,21 +293,16 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def _entries_digest(entries: Sequence[Entry], *, end_state: bool) -> str:
+def _entries_digest(entries: Sequence[Entry]) -> str:
     """Everything the overviews may show of the students: the run's outcome, what their Word
-    files say, and which of their files are there; with `end_state`, also their dossiers and
-    the problems of the run (the worklist shows them, and they are known only at its end)."""
+    files say, and which of their files are there."""
     digest = hashlib.sha256()
     for outcome, status in entries:
         there = [d.docx.exists() for d in outcome.documents]
-        shown, dossier = outcome, False
-        if end_state:
-            dossier = outcome.dossier is not None and outcome.dossier.exists()
-        else:
-            shown = dataclasses.replace(outcome, dossier=None, problems=[])
+        dossier = outcome.dossier is not None and outcome.dossier.exists()
         # The set's order differs between runs; its sorted list does not.
         done = sorted(status.done)
-        facts = (shown, status.plan_prompts, done, status.advice, status.problems)
+        facts = (outcome, status.plan_prompts, done, status.advice, status.problems)
         digest.update(repr((*facts, there, dossier)).encode("utf-8"))
     return digest.hexdigest()
 

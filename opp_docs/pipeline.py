@@ -44,14 +44,7 @@ from opp_docs.models import (
     SchoolYear,
     StudentOutcome,
 )
-from opp_docs.overviews import (
-    BEFORE_DOSSIERS,
-    OVERZICHT,
-    DocumentReader,
-    document_reader,
-    student_status,
-    write_overviews,
-)
+from opp_docs.overviews import DocumentReader, document_reader, student_status, write_overviews
 from opp_docs.render import COVER_TEMPLATE, build_context
 from opp_docs.routing import propose_route
 from opp_docs.sjablonen import check_templates
@@ -296,18 +289,6 @@ def _run_locked(
             pool.submit_group(together)
         _save_state(year_dir, state)
         reader = document_reader(year_dir)
-        # The Word files are made: the overviews that show only what they say are written
-        # now, while LibreOffice converts; the worklist waits for the PDFs and dossiers.
-        write_overviews(
-            summary,
-            year_dir,
-            schooljaar=options.schooljaar,
-            config=options.config,
-            today=options.today,
-            pdf=False,
-            reader=reader,
-            only=BEFORE_DOSSIERS,
-        )
         _pdfs_and_dossiers(
             summary, result, options, state, templates, pool, converting, bar, reader
         )
@@ -323,9 +304,6 @@ def _run_locked(
             today=options.today,
             pool=pool,
             reader=reader,
-            # The worklist, which shows PDFs, dossiers and problems; and the teacher
-            # overview's PDF, from the Word file written above.
-            only={OVERZICHT},
         )
     return summary
 
