@@ -17,8 +17,11 @@ What keeps the pages identical:
 
 Only what is sure to come out the same is joined: files that share everything but their text,
 headers and footers (all documents made from this project's templates do), with one section
-that names all its headers and footers and starts with a paragraph. Refused, and so converted
-on their own as before: files saved by Word, footnotes and comments, bookmarks and internal
+that names all its headers and footers and starts with a paragraph. Documents of a template
+that was saved anew by Word share their parts only with each other (`compatible_groups`: the
+converter then joins those separately); Word's "_GoBack" bookmark is dropped from the joined
+copy. Refused, and so converted on their own as before: a document a person saved in Word,
+footnotes and comments, other bookmarks and internal
 links (their names would clash between documents, and a cross-reference could show another
 child's text), numbered lists (they would count on), pages numbered their own way, even/odd
 headers. `split_pdf` then checks each document's end mark against its pages before it trusts
@@ -164,7 +167,7 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
         rels, own = _relationships(z)
         if rels != base_rels:
             return None
-        xml = z.read(DOCUMENT)
+        xml = _without_go_back(z.read(DOCUMENT))
         if _unsupported(xml) or _uses_numbering(xml, numbered):
             return None
         document = _Document.cut(xml)
@@ -384,6 +387,44 @@ def _section(properties: bytes) -> etree._Element | None:
 
 
 _SECTION_NAMESPACES = f'xmlns:w="{W}" xmlns:r="{R}"'.encode()
+
+
+def _without_go_back(xml: bytes) -> bytes:
+    """The document without Word's "_GoBack" bookmark (where the cursor was at the last save;
+    a template saved by Word passes it to every document). Nothing refers to it, so the joined
+    copy can do without it, and the documents can be joined."""
+    if b"_GoBack" not in xml:
+        return xml
+    found = _GO_BACK.search(xml)
+    if found is None:
+        return xml  # written some other way: the bookmark stays, and the join is refused
+    end = f'<w:bookmarkEnd w:id="{found.group(1).decode()}"/>'.encode()
+    rest = xml[: found.start()] + xml[found.end() :]
+    return rest.replace(end, b"", 1) if rest.count(end) == 1 else xml
+
+
+_GO_BACK = re.compile(rb'<w:bookmarkStart w:id="(\d+)" w:name="_GoBack"/>')
+
+
+def compatible_groups(sources: Sequence[Path]) -> list[list[int]]:
+    """The indices of `sources` grouped by the parts they must share to be joined (styles,
+    settings, …): documents made from one template share them; a template saved anew by Word
+    has its own. A group that `merge` refuses may still join within each of these."""
+    groups: dict[object, list[int]] = {}
+    for i, source in enumerate(sources):
+        try:
+            with zipfile.ZipFile(source) as z:
+                key: object = tuple(
+                    sorted(
+                        (info.filename, info.CRC, info.file_size)
+                        for info in z.infolist()
+                        if not _OWN_PART.match(info.filename)
+                    )
+                )
+        except (OSError, zipfile.BadZipFile, ValueError):
+            key = i  # unreadable: on its own
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
 
 
 def _shared_part(z: zipfile.ZipFile, name: str) -> bytes:

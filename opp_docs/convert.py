@@ -44,7 +44,7 @@ from types import TracebackType
 from typing import Any
 
 from opp_docs._lean_docx import LeanCopies
-from opp_docs._merged_docx import merge, split_pdf
+from opp_docs._merged_docx import Metadata, compatible_groups, merge, split_pdf
 from opp_docs.errors import ConversionError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
@@ -413,13 +413,15 @@ class ConverterPool:
 
     def _convert_group(self, worker: _Worker, job: _Job) -> bool:
         """Convert a group as one file; False when the worker must be replaced. When that does
-        not give every file its PDF, the files go back in the queue one by one."""
+        not give every file its PDF, the files go back in the queue: one by one, or, when the
+        group could not be joined as a whole, in the smaller groups that can."""
         assert self.work_dir is not None
         name = uuid.uuid4().hex
         merged, pdf = self.work_dir / f"{name}.docx", self.work_dir / f"{name}.pdf"
         sources = [source.resolve() for source, _ in job.parts]
         targets = [target for _, target in job.parts]
         healthy = done = False
+        infos: list[Metadata] | None = None
         try:
             infos = merge(sources, merged, self._lean.lean_parts if self._lean else None)
             if infos is not None:
@@ -452,10 +454,20 @@ class ConverterPool:
             with self._lock:
                 self.joined += len(job.parts)
                 self.joined_conversions += 1
-        for source, target in job.parts:
-            if done:
+            for source, target in job.parts:
                 self._done.put(_Job(source, target))
-            else:
+        elif infos is None:
+            # Not joinable as a whole (one template saved anew by Word, say): those made from
+            # one template may still go together.
+            for group in compatible_groups(sources):
+                parts = [job.parts[i] for i in group]
+                if len(parts) > 1 and len(parts) < len(job.parts):
+                    self._jobs.put(_Job(parts[0][0], parts[0][1], parts=parts))
+                else:
+                    for source, target in parts:
+                        self._jobs.put(_Job(source, target))
+        else:
+            for source, target in job.parts:
                 self._jobs.put(_Job(source, target))
         return healthy
 

@@ -217,6 +217,33 @@ def test_a_group_that_cannot_be_joined_is_converted_one_by_one(tmp_path: Path, w
         assert f"Brief {i}" in pdf_text(result.converted[source])
 
 
+def test_a_group_of_two_templates_is_converted_as_two_joined_files(
+    tmp_path: Path, work: Path
+) -> None:
+    """One template saved anew by Word no longer shares its styles with the others: its
+    documents go together, and so do the others, instead of all one by one."""
+    cache = TemplateCache(REPO / "templates")
+    sources = []
+    for i, (name, context) in enumerate(example_contexts(tmp_path)[:4]):
+        sources.append(tmp_path / f"{i} {name}.docx")
+        sources[-1].write_bytes(cache.render(name, context))
+    for source in sources[2:]:
+        with zipfile.ZipFile(source) as z:
+            parts = {item.filename: z.read(item) for item in z.infolist()}
+        parts["word/styles.xml"] += b" "  # the same styles, saved otherwise
+        with zipfile.ZipFile(source, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+
+    with ConverterPool(workers=1) as pool:
+        pool.submit_group([(s, s.with_suffix(".pdf")) for s in sources])
+        result = pool.wait()
+        assert (pool.joined, pool.joined_conversions) == (4, 2)
+    assert result.failed == {}
+    for source in sources:
+        assert len(PdfReader(source.with_suffix(".pdf")).pages) >= 1
+
+
 def fonts(pdf: Path) -> set[str]:
     """The fonts a PDF embeds, without their subset prefix ("BAAAAA+")."""
     listing = subprocess.run(

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from opp_docs._compiled_template import TemplateCache
-from opp_docs._merged_docx import END, START, Metadata, merge, split_pdf
+from opp_docs._merged_docx import END, START, Metadata, compatible_groups, merge, split_pdf
 from tests.test_compiled_template import example_contexts
 
 REPO = Path(__file__).resolve().parent.parent
@@ -311,3 +311,43 @@ def test_each_document_is_marked_and_closed_by_its_own_section(tmp_path: Path) -
     simple = [f.get(f"{W}instr") for f in body.iter(f"{W}fldSimple")]
     assert [i.strip() for i in instructions] == [f"PAGEREF {END.format(1)}"]
     assert [s.strip() for s in simple] == [f"PAGEREF {END.format(1)}"]
+
+
+def with_part(source: Path, target: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:
+    """A copy of `source` with one of its parts edited."""
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
+        for item in z.infolist():
+            data = z.read(item)
+            out.writestr(item, edit(data) if item.filename == name else data)
+    return target
+
+
+def test_words_go_back_bookmark_does_not_stop_a_join(tmp_path: Path) -> None:
+    """Word marks where the cursor was at the last save with a bookmark "_GoBack"; a template
+    saved by Word hands it to every document. Nothing refers to it: the joined copy drops it."""
+    sources = rendered(tmp_path, 2)
+    go_back = '<w:p><w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/></w:p>'
+    sources[1] = with_document(sources[1], tmp_path / "word.docx", before_final_section(go_back))
+    joined = tmp_path / "samen.docx"
+
+    assert merge(sources, joined)
+
+    body = part(joined, "word/document.xml")
+    assert "_GoBack" not in body
+    assert body.count("<w:bookmarkStart") == body.count("<w:bookmarkEnd") == 2 * len(sources)
+
+
+def test_files_are_grouped_by_the_template_they_share(tmp_path: Path) -> None:
+    sources = rendered(tmp_path, 4)
+    # A template saved anew by Word: its documents have their own styles.
+    restyled = [
+        with_part(s, tmp_path / f"anders {i}.docx", "word/styles.xml", lambda d: d + b" ")
+        for i, s in enumerate(sources[2:])
+    ]
+    broken = tmp_path / "kapot.docx"
+    broken.write_bytes(b"PK\x03\x04 geen zip")
+    files = [sources[0], restyled[0], sources[1], restyled[1], broken]
+
+    assert compatible_groups(files) == [[0, 2], [1, 3], [4]]
+    assert not merge(files[:4], tmp_path / "samen.docx")
+    assert merge([restyled[0], restyled[1]], tmp_path / "samen.docx")
