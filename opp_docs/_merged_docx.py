@@ -518,10 +518,14 @@ _SECTION_ORDER = [
 
 def _restart_numbering(section: etree._Element, *, new_page: bool) -> bool:
     """Page numbers from 1, each document on a new page; False for a document that numbers
-    its pages its own way (a start or a number format of its own)."""
-    if section.find(_w("pgNumType")) is not None:
+    its pages its own way (a start, a number format other than 1, 2, 3, chapter numbers).
+    LibreOffice writes the plain format out (`w:fmt="decimal"`): that one is no own way."""
+    numbering = section.find(_w("pgNumType"))
+    if numbering is None:
+        numbering = _insert_in_order(section, "pgNumType")
+    elif set(numbering.attrib) - {_w("fmt")} or numbering.get(_w("fmt")) != "decimal":
         return False
-    _insert_in_order(section, "pgNumType").set(_w("start"), "1")
+    numbering.set(_w("start"), "1")
     if new_page:
         # Also over a "continuous" of its own: a document never runs on after the previous one.
         kind = section.find(_w("type"))

@@ -351,3 +351,19 @@ def test_files_are_grouped_by_the_template_they_share(tmp_path: Path) -> None:
     assert compatible_groups(files) == [[0, 2], [1, 3], [4]]
     assert not merge(files[:4], tmp_path / "samen.docx")
     assert merge([restyled[0], restyled[1]], tmp_path / "samen.docx")
+
+
+def test_a_template_saved_by_libreoffice_still_joins(tmp_path: Path) -> None:
+    """LibreOffice writes the plain page number format out; that is no numbering of its own."""
+    sources = rendered(tmp_path, 2)
+    plain = '<w:pgNumType w:fmt="decimal"/>'
+    sources = [
+        with_document(s, tmp_path / f"lo {i}.docx", in_final_section(plain))
+        for i, s in enumerate(sources)
+    ]
+    joined = tmp_path / "samen.docx"
+
+    assert merge(sources, joined)
+
+    body = part(joined, "word/document.xml")
+    assert body.count('<w:pgNumType w:fmt="decimal" w:start="1"/>') == len(sources)
