@@ -268,6 +268,18 @@ def test_rerun_converts_nothing_and_keeps_staff_edits(tmp_path: Path, demo: Path
     assert tree_digest(out / "intake") == intake_before
 
 
+def demo_options(intake: Path, output: Path, **more: Any) -> RunOptions:
+    """A run as the demo's, on `intake`, into `output`."""
+    return RunOptions(
+        intake=intake,
+        output=output,
+        schooljaar=SchoolYear.parse(YEAR),
+        templates=REPO / "templates",
+        config=Config(teamleider=DEMO_TEAMLEIDER, leerlingbegeleiders=(DEMO_BEGELEIDER,)),
+        **more,
+    )
+
+
 def test_a_rerun_on_a_later_day_makes_nothing_anew(tmp_path: Path, demo: Path) -> None:
     """The date in a letter is the day it was made, not an input: a run next week with the
     same intake converts nothing, and the letter keeps its date."""
@@ -278,14 +290,7 @@ def test_a_rerun_on_a_later_day_makes_nothing_anew(tmp_path: Path, demo: Path) -
     before = tree_digest(year / "leerlingen")
     made_on = datum(dt.date.today())
     assert made_on in pdf_text(letter)
-    options = RunOptions(
-        intake=out / "intake",
-        output=out,
-        schooljaar=SchoolYear.parse(YEAR),
-        templates=REPO / "templates",
-        config=Config(teamleider=DEMO_TEAMLEIDER, leerlingbegeleiders=(DEMO_BEGELEIDER,)),
-        today=dt.date.today() + dt.timedelta(days=7),
-    )
+    options = demo_options(out / "intake", out, today=dt.date.today() + dt.timedelta(days=7))
 
     summary = run_dossiers(options)
 
@@ -296,9 +301,7 @@ def test_a_rerun_on_a_later_day_makes_nothing_anew(tmp_path: Path, demo: Path) -
 
 
 def test_a_rerun_the_same_day_rewrites_no_overview(tmp_path: Path, demo: Path) -> None:
-    """The overviews written while LibreOffice converts and the worklist written at the end
-    are each left alone by a run that changes nothing, also right after the first run (which
-    wrote the early ones before there were any dossiers)."""
+    """A run that changes nothing rewrites no overview, also right after the first run."""
     out = tmp_path / "uit"
     year = out / YEAR
     names = [
@@ -308,13 +311,7 @@ def test_a_rerun_the_same_day_rewrites_no_overview(tmp_path: Path, demo: Path) -
         "docentenoverzicht.docx",
         "docentenoverzicht.pdf",
     ]
-    options = RunOptions(
-        intake=demo / "intake",
-        output=out,
-        schooljaar=SchoolYear.parse(YEAR),
-        templates=REPO / "templates",
-        config=Config(teamleider=DEMO_TEAMLEIDER, leerlingbegeleiders=(DEMO_BEGELEIDER,)),
-    )
+    options = demo_options(demo / "intake", out)
     run_dossiers(options)
     # Every overview is replaced as a whole, so a rewritten file is a new file.
     before = {name: (year / name).stat().st_ino for name in names}
