@@ -138,26 +138,18 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
     if len(zips) < 2:
         return None
     first = zips[0]
-    shared = sorted(n for n in first.namelist() if not _OWN_PART.match(n))
+    signature = _shared_signature(first)
     for z in zips:
         names = z.namelist()
         if DOCUMENT not in names or DOCUMENT_RELS not in names or CONTENT_TYPES not in names:
             return None
-        if sorted(n for n in names if not _OWN_PART.match(n)) != shared:
+        if _shared_signature(z) != signature:
             return None
-    for name in shared:
-        # By checksum and size from the zip's directory: unpacking the styles of every file
-        # to compare them would cost more than the rest of the joining.
-        info = first.getinfo(name)
-        for z in zips[1:]:
-            other = z.getinfo(name)
-            if (other.CRC, other.file_size) != (info.CRC, info.file_size):
-                return None
 
-    if SETTINGS in shared and b"evenAndOddHeaders" in _shared_part(first, SETTINGS):
+    if SETTINGS in first.namelist() and b"evenAndOddHeaders" in _shared_part(first, SETTINGS):
         return None  # which header a page gets would depend on the pages before it
     numbered = _numbered_styles(first)
-    base_rels, _ = _relationships(first)
+    base_rels: _Common | None = None
     parts: dict[str, bytes] = {}
     new_rels: list[etree._Element] = []
     overrides: list[tuple[str, str]] = []
@@ -165,7 +157,9 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
     pieces: list[bytes] = []
     for k, z in enumerate(zips):
         rels, own = _relationships(z)
-        if rels != base_rels:
+        if base_rels is None:
+            base_rels = rels
+        elif rels != base_rels:
             return None
         xml = _without_go_back(z.read(DOCUMENT))
         if _unsupported(xml) or _uses_numbering(xml, numbered):
@@ -308,11 +302,10 @@ class _Document:
                 return None
             paragraph = sectioned
         content = content[:last] + paragraph
-        opening = _PARAGRAPH_START.match(content)
-        if opening is None or content[opening.end() : opening.end() + 1] != b"<":
+        found = _properties(content)
+        if found is None:
             return None
-        at = opening.end()
-        properties = _PROPERTIES_START.match(content, at)
+        at, properties = found
         if properties is not None:
             at = (
                 properties.end()
@@ -357,13 +350,22 @@ def _last_paragraph(content: bytes) -> int | None:
     return None
 
 
-def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
-    """`paragraph` with `section` as the last of its properties."""
+def _properties(paragraph: bytes) -> tuple[int, re.Match[bytes] | None] | None:
+    """Where the paragraph that `paragraph` starts with has its properties: the end of its
+    opening tag, and the properties' opening tag if it has any; None when something other
+    than an element follows the opening tag (not as lxml writes it)."""
     opening = _PARAGRAPH_START.match(paragraph)
     if opening is None or paragraph[opening.end() : opening.end() + 1] != b"<":
         return None
-    at = opening.end()
-    properties = _PROPERTIES_START.match(paragraph, at)
+    return opening.end(), _PROPERTIES_START.match(paragraph, opening.end())
+
+
+def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
+    """`paragraph` with `section` as the last of its properties."""
+    found = _properties(paragraph)
+    if found is None:
+        return None
+    at, properties = found
     if properties is None:
         return paragraph[:at] + b"<w:pPr>" + section + b"</w:pPr>" + paragraph[at:]
     if properties.group(0).endswith(b"/>"):
@@ -376,7 +378,7 @@ def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
 def _section(properties: bytes) -> etree._Element | None:
     """A document's section properties as an element, to edit; None when they use another
     namespace than w: and r:."""
-    wrapped = b"<x " + _SECTION_NAMESPACES + b">" + properties + b"</x>"
+    wrapped = b"<x" + b"".join(_MAIN_NAMESPACES) + b">" + properties + b"</x>"
     try:
         elements = list(etree.fromstring(wrapped))
     except etree.XMLSyntaxError:
@@ -384,9 +386,6 @@ def _section(properties: bytes) -> etree._Element | None:
     if len(elements) != 1 or elements[0].tag != _w("sectPr"):
         return None  # anything after the section properties
     return elements[0]
-
-
-_SECTION_NAMESPACES = f'xmlns:w="{W}" xmlns:r="{R}"'.encode()
 
 
 def _without_go_back(xml: bytes) -> bytes:
@@ -414,17 +413,24 @@ def compatible_groups(sources: Sequence[Path]) -> list[list[int]]:
     for i, source in enumerate(sources):
         try:
             with zipfile.ZipFile(source) as z:
-                key: object = tuple(
-                    sorted(
-                        (info.filename, info.CRC, info.file_size)
-                        for info in z.infolist()
-                        if not _OWN_PART.match(info.filename)
-                    )
-                )
+                key: object = _shared_signature(z)
         except (OSError, zipfile.BadZipFile, ValueError):
             key = i  # unreadable: on its own
         groups.setdefault(key, []).append(i)
     return list(groups.values())
+
+
+def _shared_signature(z: zipfile.ZipFile) -> tuple[tuple[str, int, int], ...]:
+    """The parts a file must share with the others it is joined with, by name, checksum and
+    size from the zip's directory: unpacking the styles of every file to compare them would
+    cost more than the rest of the joining."""
+    return tuple(
+        sorted(
+            (info.filename, info.CRC, info.file_size)
+            for info in z.infolist()
+            if not _OWN_PART.match(info.filename)
+        )
+    )
 
 
 def _shared_part(z: zipfile.ZipFile, name: str) -> bytes:
