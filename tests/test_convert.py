@@ -29,12 +29,14 @@ from pypdf import PdfReader
 
 from opp_docs import _lo_worker, convert
 from opp_docs._compiled_template import TemplateCache
+from opp_docs._merged_docx import STYLES
 from opp_docs.cli import main
 from opp_docs.convert import ConverterPool, convert_files
 from opp_docs.pipeline import STUDENTS_DIR
 from opp_docs.render import COVER_TEMPLATE
 from opp_docs.voorbeeld import COHORT
 from tests.test_compiled_template import example_contexts
+from tests.test_merged_docx import with_part
 
 pytestmark = pytest.mark.libreoffice
 
@@ -227,13 +229,9 @@ def test_a_group_of_two_templates_is_converted_as_two_joined_files(
     for i, (name, context) in enumerate(example_contexts(tmp_path)[:4]):
         sources.append(tmp_path / f"{i} {name}.docx")
         sources[-1].write_bytes(cache.render(name, context))
-    for source in sources[2:]:
-        with zipfile.ZipFile(source) as z:
-            parts = {item.filename: z.read(item) for item in z.infolist()}
-        parts["word/styles.xml"] += b" "  # the same styles, saved otherwise
-        with zipfile.ZipFile(source, "w") as z:
-            for name, data in parts.items():
-                z.writestr(name, data)
+    for i, source in enumerate(sources[2:], start=2):
+        # The same styles, saved otherwise.
+        sources[i] = with_part(source, tmp_path / f"anders {i}.docx", STYLES, lambda d: d + b" ")
 
     with ConverterPool(workers=1) as pool:
         pool.submit_group([(s, s.with_suffix(".pdf")) for s in sources])

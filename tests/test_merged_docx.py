@@ -85,13 +85,18 @@ def test_files_that_differ_in_more_than_their_text_are_not_joined(tmp_path: Path
     assert not merge([*sources, broken], joined)
 
 
-def with_document(source: Path, target: Path, edit: Callable[[bytes], bytes]) -> Path:
-    """A copy of `source` with its document.xml edited."""
+def with_part(source: Path, target: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:
+    """A copy of `source` with one of its parts edited."""
     with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
         for item in z.infolist():
             data = z.read(item)
-            out.writestr(item, edit(data) if item.filename == "word/document.xml" else data)
+            out.writestr(item, edit(data) if item.filename == name else data)
     return target
+
+
+def with_document(source: Path, target: Path, edit: Callable[[bytes], bytes]) -> Path:
+    """A copy of `source` with its document.xml edited."""
+    return with_part(source, target, "word/document.xml", edit)
 
 
 def before_final_section(extra: str) -> Callable[[bytes], bytes]:
@@ -311,15 +316,6 @@ def test_each_document_is_marked_and_closed_by_its_own_section(tmp_path: Path) -
     simple = [f.get(f"{W}instr") for f in body.iter(f"{W}fldSimple")]
     assert [i.strip() for i in instructions] == [f"PAGEREF {END.format(1)}"]
     assert [s.strip() for s in simple] == [f"PAGEREF {END.format(1)}"]
-
-
-def with_part(source: Path, target: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:
-    """A copy of `source` with one of its parts edited."""
-    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
-        for item in z.infolist():
-            data = z.read(item)
-            out.writestr(item, edit(data) if item.filename == name else data)
-    return target
 
 
 def test_words_go_back_bookmark_does_not_stop_a_join(tmp_path: Path) -> None:
