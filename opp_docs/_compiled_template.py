@@ -37,6 +37,17 @@ from opp_docs.render import (
     template_errors,
     template_path,
 )
+from opp_docs.stamp import (
+    CONTENT_TYPES,
+    CUSTOM,
+    PACKAGE_RELS,
+    Stamp,
+    content_digest,
+    custom_xml,
+    stamp_package,
+    with_custom_part,
+)
+from opp_docs.stamp import zip_entry as _entry
 
 _JINJA = re.compile(r"\{[{%#]")
 # What docxtpl's resolve_listing turns into Word structure (tab, line, paragraph, page).
@@ -44,8 +55,6 @@ _LISTING_CHARS = "\t\n\a\f"
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl numbers drawing ids from here on in the body.
 _FIRST_DOCPR_ID = 1000
-# Fixed time stamps: the same data gives the same bytes.
-_STAMP = (2000, 1, 1, 0, 0, 0)
 
 
 class Unsupported(Exception):
@@ -91,18 +100,18 @@ class CompiledTemplate:
         saved = io.BytesIO()
         document.save(saved)
         rendered = {"word/document.xml", _CORE, *self._parts}
-        static = io.BytesIO()
-        with (
-            zipfile.ZipFile(saved) as source,
-            zipfile.ZipFile(static, "w", zipfile.ZIP_DEFLATED) as target,
-        ):
-            for name in source.namelist():
-                if name not in rendered:
-                    target.writestr(_entry(name), source.read(name))
-        self._static = static.getvalue()
+        with zipfile.ZipFile(saved) as source:
+            unchanged = {n: source.read(n) for n in source.namelist() if n not in rendered}
+        self._static = _package(unchanged)
+        # The same for a stamped document (see stamp.py): its custom properties are written
+        # per student, after the other parts, since they hold a digest of them.
+        self._custom_base = unchanged.pop(CUSTOM, None)
+        types, rels = with_custom_part(unchanged[CONTENT_TYPES], unchanged[PACKAGE_RELS])
+        self._static_stamped = _package({**unchanged, CONTENT_TYPES: types, PACKAGE_RELS: rels})
 
-    def render(self, context: dict[str, Any]) -> bytes:
-        """The rendered .docx; raises jinja2 errors as docxtpl does."""
+    def render(self, context: dict[str, Any], stamp: Stamp | None = None) -> bytes:
+        """The rendered .docx, with `stamp` in its custom properties when given; raises
+        jinja2 errors as docxtpl does."""
         template = self._template
         xml = _from_jinja(template, self._body.render(context))
         body = _fix_tables(template, xml)
@@ -119,12 +128,15 @@ class CompiledTemplate:
             if not isinstance(value, str):
                 value = document_property(value.render(context))
             setattr(properties, name, value)
-        out = io.BytesIO(self._static)
+        out = io.BytesIO(self._static if stamp is None else self._static_stamped)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as docx:
             docx.writestr(_entry("word/document.xml"), serialize_part_xml(document))
             docx.writestr(_entry(_CORE), serialize_part_xml(core))
             for name, part in self._parts.items():
                 docx.writestr(_entry(name), self._render_part(part, context))
+            if stamp is not None:
+                inhoud = content_digest(docx.infolist())
+                docx.writestr(_entry(CUSTOM), custom_xml(stamp, inhoud, self._custom_base))
         return out.getvalue()
 
     def _render_part(self, part: jinja2.Template, context: dict[str, Any]) -> bytes:
@@ -156,8 +168,9 @@ class TemplateCache:
             self._digests[name] = sha256_file(template_path(self.folder, name))
         return self._digests[name]
 
-    def render(self, name: str, context: dict[str, Any]) -> bytes:
-        """The .docx of template `name` for `context`, as `render.render_document` makes it."""
+    def render(self, name: str, context: dict[str, Any], stamp: Stamp | None = None) -> bytes:
+        """The .docx of template `name` for `context`, as `render.render_document` makes it,
+        with `stamp` written into it when given."""
         path = template_path(self.folder, name)
         with template_errors(path.name):
             if name not in self._compiled:
@@ -167,11 +180,12 @@ class TemplateCache:
                     self._compiled[name] = None
             compiled = self._compiled[name]
             if compiled is not None:
-                return compiled.render(clean_text(context))
+                return compiled.render(clean_text(context), stamp)
         with tempfile.TemporaryDirectory(prefix="opp-docs-render-") as tmp:
             target = Path(tmp) / path.name
             render_document(path, context, target)
-            return target.read_bytes()
+            data = target.read_bytes()
+        return data if stamp is None else stamp_package(data, stamp)
 
 
 _NAMESPACES = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
@@ -179,10 +193,12 @@ _NAMESPACES = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordproce
 _KEEP_PARTS = 64
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, _STAMP)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    return info
+def _package(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(_entry(name), data)
+    return out.getvalue()
 
 
 # docxtpl's fix_tables widens or narrows a table's grid when rendering changed how many cells

@@ -102,6 +102,21 @@ def build_dossier(
     return skipped
 
 
+def dossier_student(pdf: Path, password: str | None = None) -> str | None:
+    """The student number of a dossier opp-docs made (from its document information), or
+    None when `pdf` is no dossier of ours or cannot be opened."""
+    try:
+        with pikepdf.open(pdf, password=password or "") as opened:
+            info = opened.docinfo
+            if str(info.get("/Creator", "")) != "opp-docs":
+                return None
+            subject = str(info.get("/Subject", ""))
+    except (pikepdf.PdfError, OSError, ValueError):
+        return None
+    number = subject.removeprefix("Leerlingnummer ")
+    return number if number != subject else None
+
+
 def _append(dossier: Pdf, part: Part, sources: ExitStack) -> _Appended:
     """Append the pages of the part's PDF and copy its bookmarks."""
     source = sources.enter_context(pikepdf.open(part.pdf))

@@ -24,17 +24,18 @@ _WINDOWS_RESERVED = {
 MAX_NAME = 80
 
 
-def safe_name(text: str, max_length: int = MAX_NAME) -> str:
-    """A file or folder name that every system a school uses accepts."""
+def safe_name(text: str, max_length: int = MAX_NAME, *, suffix: str = "") -> str:
+    """A file or folder name that every system a school uses accepts: `text` made safe and
+    cut so that `suffix` (say " (nieuwe versie).docx") still fits whole behind it."""
     name = unicodedata.normalize("NFC", text)
     name = " ".join(name.split())
     name = _FORBIDDEN.sub("_", name)
-    name = name[:max_length].rstrip(" .")
+    name = name[: max(1, max_length - len(suffix))].rstrip(" .")
     if not name:
         name = "_"
     if name.split(".")[0].upper() in _WINDOWS_RESERVED:
         name = "_" + name
-    return name
+    return name + suffix
 
 
 def inside(root: Path, path: Path) -> Path:

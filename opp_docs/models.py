@@ -272,6 +272,11 @@ class DocumentOutcome:
     sha256: str
     bewerkt: bool
     nieuwe_versie: Path | None = None
+    # Its title in the dossier; a second edited version of a kind gets its own.
+    titel: str = ""
+
+    def __post_init__(self) -> None:
+        self.titel = self.titel or self.kind.titel
 
 
 @dataclass

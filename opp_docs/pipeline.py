@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from opp_docs._compiled_template import TemplateCache
-from opp_docs.bundle import Part, build_dossier, contents_pages
+from opp_docs.bundle import Part, build_dossier, contents_pages, dossier_student
 from opp_docs.config import Config
 from opp_docs.convert import ConverterPool
 from opp_docs.deadlines import compute_deadlines
 from opp_docs.errors import OutputBusyError
-from opp_docs.files import inside, safe_name, sha256_file, write_bytes_atomic, write_text_atomic
+from opp_docs.files import inside, sha256_file, write_bytes_atomic, write_text_atomic
 from opp_docs.intake import read_intake
 from opp_docs.intake_report import write_intake_report
 from opp_docs.models import (
@@ -39,7 +39,6 @@ from opp_docs.models import (
     DocumentKind,
     DocumentOutcome,
     IntakeResult,
-    Leerling,
     RunSummary,
     SchoolYear,
     StudentOutcome,
@@ -48,14 +47,13 @@ from opp_docs.overviews import DocumentReader, document_reader, student_status, 
 from opp_docs.render import COVER_TEMPLATE, build_context
 from opp_docs.routing import propose_route
 from opp_docs.sjablonen import check_templates
+from opp_docs.student_files import STUDENTS_DIR, dossier_name
+from opp_docs.working_copies import Inputs, WorkingCopies
 
 STATE = ".opp-docs-state.json"
 # What this run wrote since the state was last saved; a killed run's work is taken over from it.
 JOURNAL = ".opp-docs-journal"
 LOCK = ".opp-docs.lock"
-STUDENTS_DIR = "leerlingen"
-# Bumped when the rendering code changes in a way that must re-render every document.
-RENDER_VERSION = "1"
 # Students whose documents are converted as one file: LibreOffice spends some 15% less per
 # student on three than on one; more gains little and delays the first dossiers.
 STUDENTS_TOGETHER = 3
@@ -267,6 +265,8 @@ def _run_locked(
     summary = plan_summary(result, year_dir, options.schooljaar, options.config)
 
     templates = TemplateCache(options.templates)
+    numbers = {o.leerling.leerlingnummer for o in summary.outcomes}
+    copies = WorkingCopies(year_dir, options.schooljaar, state, templates, numbers)
     # Word files whose PDF is being made, with their student.
     converting: dict[Path, StudentOutcome] = {}
     # One pool of LibreOffice workers for documents and covers; it converts while we render.
@@ -277,9 +277,7 @@ def _run_locked(
         with bar("Word-documenten", len(summary.outcomes)) as step:
             for outcome in summary.outcomes:
                 step(1)
-                ours = _student_documents(
-                    outcome, options, state, year_dir, templates, pool, converting
-                )
+                ours = _student_documents(outcome, options, state, copies, pool, converting)
                 if ours:
                     together.extend(ours)
                     students += 1
@@ -312,40 +310,26 @@ def _student_documents(
     outcome: StudentOutcome,
     options: RunOptions,
     state: dict[str, Any],
-    year_dir: Path,
-    templates: TemplateCache,
+    copies: WorkingCopies,
     pool: ConverterPool,
     converting: dict[Path, StudentOutcome],
 ) -> list[tuple[Path, Path]]:
     """The Word documents of one student, noted in `outcome`. Those that need a PDF are noted
     in `converting`; a file staff saved goes to `pool` at once, the others (Word file, PDF)
     are returned to be converted together."""
-    leerling, blocked = outcome.leerling, outcome.blocked
-    kinds = DOCUMENTS_PER_ROUTE[outcome.decision.route]
-    if not kinds:
+    if not DOCUMENTS_PER_ROUTE[outcome.decision.route]:
         return []
-    folder = inside(year_dir, year_dir / STUDENTS_DIR / _student_folder_name(leerling))
-    outcome.folder = folder
     context = _student_context(outcome, options)
     # Today's date is not an input: a letter keeps the day it was made until something it
     # says changes; otherwise every run on a new day would make every document again.
     said = {name: value for name, value in context.items() if name != "vandaag"}
-    # What every document of the student is made from, besides its template.
-    made_from = (
+    inputs = Inputs(
+        context,
         json.dumps(said, sort_keys=True, ensure_ascii=False),
         _digest(repr(options.config)),
     )
     ours: list[tuple[Path, Path]] = []
-    for kind in kinds:
-        doc = _render_one(kind, folder, leerling, context, made_from, state, templates, blocked)
-        if doc is None:
-            continue
-        outcome.documents.append(doc)
-        if doc.nieuwe_versie is not None:
-            outcome.problems.append(
-                f"{doc.docx.name} is door een medewerker bewerkt en niet overschreven; "
-                f"de nieuwe versie staat ernaast: {doc.nieuwe_versie.name}."
-            )
+    for doc in copies.student(outcome, inputs):
         if _needs_pdf(doc, state, options.pdfa):
             converting[doc.docx] = outcome
             if doc.bewerkt:
@@ -454,64 +438,6 @@ def _pdfs_and_dossiers(
     summary.dossiers = sum(1 for o in summary.outcomes if o.dossier is not None)
 
 
-def _student_folder_name(leerling: Leerling) -> str:
-    # The number keeps two students with the same name apart.
-    return safe_name(f"{leerling.leerlingnummer} {leerling.achternaam}, {leerling.roepnaam}")
-
-
-def _document_name(kind: DocumentKind, leerling: Leerling, suffix: str, extra: str = "") -> str:
-    return safe_name(f"{kind.value} - {leerling.naam}{extra}") + suffix
-
-
-def _render_one(
-    kind: DocumentKind,
-    folder: Path,
-    leerling: Leerling,
-    context: dict[str, Any],
-    made_from: tuple[str, str],
-    state: dict[str, Any],
-    templates: TemplateCache,
-    blocked: bool,
-) -> DocumentOutcome | None:
-    """Render one document unless it is up to date or staff's. `made_from` is what the
-    student's documents say (the context without today's date, as JSON) and the
-    configuration's digest."""
-    year_dir = folder.parent.parent
-    docx = folder / _document_name(kind, leerling, ".docx")
-    pdf = docx.with_suffix(".pdf")
-    key = _rel(year_dir, docx)
-    record: dict[str, str] = state.setdefault("docx", {}).get(key, {})
-    said, configuration = made_from
-    inputs = _digest(RENDER_VERSION + said + templates.digest(kind.value) + configuration)
-    existing = sha256_file(docx) if docx.exists() else None
-    written = record.get("sha256")
-    # A file we did not write, or changed since we wrote it, belongs to staff now.
-    bewerkt = existing is not None and existing != written
-    if not bewerkt and existing is not None and record.get("inputs") == inputs:
-        return DocumentOutcome(kind, docx, pdf, existing, bewerkt=False)
-    if blocked:
-        # A student with unusable intake cells keeps last run's documents but gets no new ones.
-        if existing is None:
-            return None
-        return DocumentOutcome(kind, docx, pdf, written or existing, bewerkt)
-    if bewerkt:
-        if record.get("inputs") == inputs:
-            return DocumentOutcome(kind, docx, pdf, written or "", bewerkt=True)
-        nieuw = folder / _document_name(kind, leerling, ".docx", " (nieuwe versie)")
-        write_bytes_atomic(nieuw, templates.render(kind.value, context))
-        record.update({"inputs": inputs})
-        state["docx"][key] = record
-        return DocumentOutcome(kind, docx, pdf, written or "", bewerkt=True, nieuwe_versie=nieuw)
-    data = templates.render(kind.value, context)
-    sha = hashlib.sha256(data).hexdigest()
-    state["docx"][key] = {"inputs": inputs, "sha256": sha}
-    # Journalled before the file is replaced, so that a run killed in between cannot make our
-    # own file look like a staff edit (see _replay_journal).
-    _journal(year_dir, "docx", key, state["docx"][key])
-    write_bytes_atomic(docx, data)
-    return DocumentOutcome(kind, docx, pdf, sha, bewerkt=False)
-
-
 def _needs_pdf(doc: DocumentOutcome, state: dict[str, Any], pdfa: bool) -> bool:
     if not doc.docx.exists():
         return False
@@ -542,10 +468,10 @@ def _start_dossier(
 ) -> _Cover | None:
     """The student's dossier if it is up to date (None), else its cover page rendered."""
     assert outcome.folder is not None
-    parts = [Part(d.kind.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
+    parts = [Part(d.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
     for report in result.rapporten.get(outcome.leerling.leerlingnummer, []):
         parts.append(Part(f"Onderwijskundig rapport ({report.name})", report, ours=False))
-    dossier = outcome.folder / safe_name(f"dossier - {outcome.leerling.naam}.pdf")
+    dossier = outcome.folder / dossier_name(outcome.leerling)
     inputs = _digest(
         "".join(p.titel + sha256_file(p.pdf) for p in parts)
         + templates.digest(COVER_TEMPLATE)
@@ -610,9 +536,28 @@ def _finish_dossier(
     record = {"inputs": cover.inputs, "sha256": sha256_file(cover.dossier)}
     state.setdefault("dossier", {})[key] = record
     _journal(year_dir, "dossier", key, record)
+    _remove_old_dossiers(outcome, cover.dossier, state, options.password)
     _cover_docx(outcome).unlink(missing_ok=True)
     cover_pdf.unlink(missing_ok=True)
     outcome.dossier = cover.dossier
+
+
+def _remove_old_dossiers(
+    outcome: StudentOutcome, dossier: Path, state: dict[str, Any], password: str | None
+) -> None:
+    """One student, one dossier: one made under an earlier name goes once the new one is
+    there. Only a dossier we made: the state says so, or its own document information."""
+    assert outcome.folder is not None
+    year_dir = outcome.folder.parent.parent
+    made = state.setdefault("dossier", {})
+    for old in outcome.folder.glob("dossier - *.pdf"):
+        if old == dossier:
+            continue
+        record = made.get(_rel(year_dir, old))
+        ours = isinstance(record, dict) and record.get("sha256") == sha256_file(old)
+        if ours or dossier_student(old, password) == outcome.leerling.leerlingnummer:
+            old.unlink(missing_ok=True)
+            made.pop(_rel(year_dir, old), None)
 
 
 def write_manifest(summary: RunSummary, options: RunOptions, year_dir: Path) -> None:

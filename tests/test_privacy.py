@@ -23,8 +23,9 @@ from opp_docs.config import Config
 from opp_docs.errors import IntakeFilesError, TemplateError
 from opp_docs.intake import read_intake
 from opp_docs.models import Leerling, SchoolYear
-from opp_docs.pipeline import RunOptions, _student_folder_name
+from opp_docs.pipeline import RunOptions
 from opp_docs.render import render_document
+from opp_docs.student_files import folder_name
 from tests.intake_helpers import registration, write_csv, write_xlsx
 
 REPO = Path(__file__).resolve().parent.parent
@@ -597,8 +598,8 @@ def test_two_students_with_the_same_long_name_get_their_own_folder() -> None:
     achternaam = "Van den Heuvel-Oosterhuis tot Bergen" * 3
     first = Leerling("123456", achternaam, "Maria", None)
     second = Leerling("996543", achternaam, "Maria", None)
-    assert _student_folder_name(first) != _student_folder_name(second)
-    assert _student_folder_name(first).startswith("123456 ")
+    assert folder_name(first) != folder_name(second)
+    assert folder_name(first).startswith("123456 ")
 
 
 def template(tmp_path: Path, text: str) -> Path:
