@@ -209,11 +209,13 @@ class WorkingCopies:
 
     def _drop(self, ours: list[WordFile], keep: Path) -> None:
         """Our own unedited copies besides `keep` (under a name the student no longer has,
-        say) go, with their PDFs: one student, one file per document."""
+        say) go, with their PDFs: one student, one file per document. Only where we wrote
+        them: a copy a person made stays, even unedited (it is not in the dossier)."""
         for word in ours:
-            if word.path != keep:
+            key = word.path.relative_to(self.year_dir).as_posix()
+            if word.path != keep and key in self.records:
                 remove_ours(word.path)
-                self.records.pop(word.path.relative_to(self.year_dir).as_posix(), None)
+                del self.records[key]
 
     def _outcome(
         self, docx: Path, kind: DocumentKind, *, bewerkt: bool, nieuwe_versie: Path | None = None

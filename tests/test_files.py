@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from opp_docs.files import atomic_path, inside, safe_name
+from opp_docs.models import DocumentKind, Leerling
+from opp_docs.student_files import document_name, dossier_name
 
 
 @pytest.mark.parametrize(
@@ -46,3 +48,15 @@ def test_atomic_path_keeps_old_file_on_error(tmp_path: Path) -> None:
     with atomic_path(target) as tmp:
         tmp.write_text("nieuw")
     assert target.read_text() == "nieuw"
+
+
+@pytest.mark.parametrize("length", [1, 30, 57, 58, 73, 80, 200])
+def test_a_cut_name_keeps_its_suffix_and_extension(length: int) -> None:
+    leerling = Leerling("990101", "V" * length, "Daan", None)
+    names = {document_name(DocumentKind.ONDERTEKENINGSBLAD, leerling, v) for v in range(4)}
+    assert len(names) == 4
+    assert all(len(name) <= 80 for name in names)
+    assert document_name(DocumentKind.OPP, leerling, 1).endswith(" (nieuwe versie).docx")
+    assert document_name(DocumentKind.OPP, leerling, 2).endswith(" (nieuwe versie 2).docx")
+    assert document_name(DocumentKind.OPP, leerling).endswith(".docx")
+    assert dossier_name(leerling).endswith(".pdf")
