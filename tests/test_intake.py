@@ -164,6 +164,33 @@ def test_synonyms_messy_headers_and_config_synonyms(tmp_path: Path) -> None:
     assert any("'Mijn eigen kolom'" in n and "'Résumé'" in n for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Klassenmentor 1", "tutor"),
+        ("Klassenmentor", "tutor"),
+        ("Mentor 1", "tutor"),
+        ("Mentor(en)", "tutor"),
+        ("Stamnr.", "leerlingnummer"),
+        ("Geb.dat.", "geboortedatum"),
+    ],
+)
+def test_magister_and_somtoday_headers_are_synonyms(tmp_path: Path, header: str, key: str) -> None:
+    canonical = {"leerlingnummer": "Leerlingnummer", "geboortedatum": "Geboortedatum"}
+    row = registration("990101")
+    if key == "tutor":
+        row[header] = "J. Bakker"
+    else:
+        row = {(header if h == canonical[key] else h): v for h, v in row.items()}
+    write_xlsx(tmp_path / "magister.xlsx", [row])
+    result = read(tmp_path)
+    assert blocking(result) == []
+    assert result.notes == []  # no column left unread
+    [student] = result.leerlingen
+    assert (student.leerlingnummer, student.geboortedatum) == ("990101", dt.date(2014, 5, 3))
+    assert student.tutor == ("J. Bakker" if key == "tutor" else "")
+
+
 # --- messy workbooks ----------------------------------------------------------------------
 
 
