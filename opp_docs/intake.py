@@ -751,7 +751,12 @@ def _cell(element: ET.Element, book: _Book, styles: _Styles) -> object:
         number = int(number)
     is_date, zeros = styles.kind(int(element.get("s", "0")))
     if is_date:
-        return from_excel(number, book.epoch)
+        try:
+            return from_excel(number, book.epoch)
+        except (OverflowError, ValueError):
+            # Beyond Excel's calendar (20140103 typed into a date cell, shown as ####): one bad
+            # cell for the date parser to name, not a broken file.
+            return number
     if zeros and isinstance(number, int) and number >= 0:
         # A number shown with leading zeros (format '000000'): keep what the secretary sees.
         return str(number).zfill(zeros)

@@ -247,6 +247,44 @@ def test_excel_serial_dates_and_zero_padded_numbers(tmp_path: Path) -> None:
     assert result.leerlingen[0].geboortedatum == dt.date(2014, 5, 3)
 
 
+def test_number_in_a_date_cell_is_one_bad_cell_not_a_broken_file(tmp_path: Path) -> None:
+    # 20140103 typed into a date cell lies beyond Excel's calendar (Excel shows ####).
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Blad1"
+    sheet.append(list(registration()))
+    for nummer, roepnaam, geboren in (
+        ("990101", "Sanne", 20140103),
+        ("990102", "Bo", 15032014),
+        ("990103", "Ed", 10**12),
+        ("990104", "Lot", dt.date(2014, 2, 1)),
+    ):
+        sheet.append(list(registration(nummer, Roepnaam=roepnaam, Geboortedatum=geboren).values()))
+    for row in range(2, 6):
+        sheet[f"E{row}"].number_format = "DD-MM-YYYY"
+    workbook.save(tmp_path / "aanmeldingen.xlsx")
+    result = read(tmp_path)
+    assert result.blocked() == {"990102", "990103"}
+    born = {s.leerlingnummer: s.geboortedatum for s in result.leerlingen}
+    assert born["990101"] == dt.date(2014, 1, 3)
+    assert born["990104"] == dt.date(2014, 2, 1)
+    assert [str(p) for p in result.problems] == [
+        "aanmeldingen.xlsx, blad 'Blad1', rij 3, kolom 'Geboortedatum': In de cel staat het "
+        "getal 15032014, geen datum. Typ de geboortedatum als dag-maand-jaar met streepjes: "
+        "15-03-2014, als dat de bedoelde datum is.",
+        "aanmeldingen.xlsx, blad 'Blad1', rij 4, kolom 'Geboortedatum': '1000000000000' is "
+        "geen datum. Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 3-5-2014.",
+    ]
+    report = tmp_path / "uit" / "intake-rapport.xlsx"
+    write_intake_report(result, report)
+    rows = list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+    assert [row[:5] + row[7:] for row in rows] == [
+        ("aanmeldingen.xlsx", "Blad1", 3, "Geboortedatum", "15032014", "990102", "ja"),
+        ("aanmeldingen.xlsx", "Blad1", 4, "Geboortedatum", "1000000000000", "990103", "ja"),
+    ]
+
+
 def test_formula_without_cached_value_is_a_clear_problem(tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
