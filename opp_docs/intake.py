@@ -1257,11 +1257,28 @@ def _merge(nummer: str, group: list[SourceRow], problems: list[Problem]) -> Leer
     return _leerling(nummer, merged, [r.place for r in group])
 
 
+def _names_differ(a: SourceRow, b: SourceRow) -> bool:
+    """Whether two rows name different children; a row without a name names no other child."""
+    return any(
+        key in a.values and key in b.values and not _same(a.values[key], b.values[key])
+        for key in ("achternaam", "roepnaam")
+    )
+
+
 def _conflict(
     nummer: str, key: str, here: SourceRow, value: object, there: SourceRow, other: object
 ) -> Problem:
     """One side of a conflict, naming the other side's place and value."""
     both = f"hier '{_shown_value(value)}', in {there.place} '{_shown_value(other)}'"
+    if key == "geboortedatum" and not _names_differ(here, there):
+        # Same number, same name: one child, and one of the two files is wrong.
+        return here.problem(
+            key,
+            f"De twee bestanden geven leerling {nummer} (zelfde nummer en naam) een andere "
+            f"geboortedatum: {both}.",
+            "Zoek uit welke geboortedatum klopt en verbeter de verkeerde in het bestand of in de "
+            "administratie waar het vandaan komt.",
+        )
     if key in _IDENTITY:
         return here.problem(
             key,

@@ -540,6 +540,46 @@ def test_conflicts_are_reported_with_both_places(tmp_path: Path) -> None:
     assert [s.leerlingnummer for s in result.leerlingen] == ["2", "1"]  # Bo, Sanne
 
 
+def test_same_child_with_two_birth_dates_is_a_data_conflict(tmp_path: Path) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [registration("990101"), registration("990102", Roepnaam="Bo")],
+    )
+    write_csv(
+        tmp_path / "somtoday.csv",
+        [
+            # The same child (number and name), another birth date: one of the two is wrong.
+            registration("990101", Geboortedatum="4-5-2014"),
+            # Another name and another birth date: the number is used for two children.
+            registration("990102", Roepnaam="Ed", Geboortedatum="4-5-2014"),
+        ],
+    )
+    result = read(tmp_path)
+    assert result.blocked() == {"990101", "990102"}
+    sanne = [str(p) for p in result.problems if p.leerlingnummer == "990101"]
+    assert sanne == [
+        "aanmeldingen.xlsx, blad 'Blad1', rij 2, kolom 'Geboortedatum': De twee bestanden geven "
+        "leerling 990101 (zelfde nummer en naam) een andere geboortedatum: hier '3-5-2014', in "
+        "somtoday.csv, rij 2 '4-5-2014'. Zoek uit welke geboortedatum klopt en verbeter de "
+        "verkeerde in het bestand of in de administratie waar het vandaan komt.",
+        "somtoday.csv, rij 2, kolom 'Geboortedatum': De twee bestanden geven leerling 990101 "
+        "(zelfde nummer en naam) een andere geboortedatum: hier '4-5-2014', in "
+        "aanmeldingen.xlsx, blad 'Blad1', rij 2 '3-5-2014'. Zoek uit welke geboortedatum klopt "
+        "en verbeter de verkeerde in het bestand of in de administratie waar het vandaan komt.",
+    ]
+    bo = [p for p in result.problems if p.leerlingnummer == "990102"]
+    assert {p.column for p in bo} == {"Roepnaam", "Geboortedatum"}
+    assert all("twee verschillende kinderen" in p.problem for p in bo)
+    assert all("verbeter het nummer van het andere kind" in p.fix for p in bo)
+    report = tmp_path / "uit" / "intake-rapport.xlsx"
+    write_intake_report(result, report)
+    rows = list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+    assert [row[:5] for row in rows if row[7] == "990101"] == [
+        ("aanmeldingen.xlsx", "Blad1", 2, "Geboortedatum", "3-5-2014"),
+        ("somtoday.csv", None, 2, "Geboortedatum", "4-5-2014"),
+    ]
+
+
 def test_pdf_reports_are_matched_on_number_in_name(tmp_path: Path) -> None:
     write_xlsx(tmp_path / "a.xlsx", [registration("123456"), registration("2024", Roepnaam="Bo")])
     writer = PdfWriter()
