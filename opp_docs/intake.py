@@ -133,16 +133,24 @@ class SourceRow:
         value = self.values.get("leerlingnummer")
         return value if isinstance(value, str) else None
 
-    def identity(self) -> tuple[str, str, dt.date] | None:
-        achternaam, roepnaam = self.values.get("achternaam"), self.values.get("roepnaam")
-        geboren = self.values.get("geboortedatum")
-        if (
-            isinstance(achternaam, str)
-            and isinstance(roepnaam, str)
-            and isinstance(geboren, dt.date)
-        ):
-            return (fold(achternaam), fold(roepnaam), geboren)
-        return None
+    def surnames(self) -> set[str]:
+        """The row's surname as matched: with its own tussenvoegsel and without (an OKR often
+        leaves the tussenvoegsel out, or writes it in front: 'de Bakker')."""
+        achternaam, tussenvoegsel = self.values.get("achternaam"), self.values.get("tussenvoegsel")
+        if not isinstance(achternaam, str):
+            return set()
+        names = {_surname_key(achternaam)}
+        if isinstance(tussenvoegsel, str):
+            names.add(_surname_key(f"{tussenvoegsel} {achternaam}"))
+        return names
+
+    def identities(self) -> set[tuple[str, str, dt.date]]:
+        """The (surname, roepnaam, birth date) keys this row can be matched on; none when one
+        of the three is missing."""
+        roepnaam, geboren = self.values.get("roepnaam"), self.values.get("geboortedatum")
+        if not isinstance(roepnaam, str) or not isinstance(geboren, dt.date):
+            return set()
+        return {(surname, fold(roepnaam), geboren) for surname in self.surnames()}
 
     def problem(
         self, key: str | None, problem: str, fix: str, *, blocking: bool = True, value: str = ""
@@ -1134,6 +1142,22 @@ def _parse_row(
 # --- joining ------------------------------------------------------------------------------
 
 _IDENTITY = ("achternaam", "roepnaam", "geboortedatum")
+# Name particles that lists sorted on surname write after it: 'Bakker, de', 'Berg van den'.
+_TUSSENVOEGSELS = frozenset(
+    {"de", "den", "der", "des", "van", "het", "'t", "te", "ten", "ter", "in", "op", "aan", "bij",
+     "uit", "voor", "'s", "la", "le", "du", "da", "di", "del", "dos", "von", "zu", "el", "al"}
+)  # fmt: skip
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u00b4`", "'"))
+
+
+def _surname_key(name: str) -> str:
+    """A surname for matching: case, accents and spacing folded, the tussenvoegsel in front
+    whichever order it was written in ('Bakker, de' and 'Bakker de' → 'de bakker')."""
+    before, _, after = fold(name.translate(_APOSTROPHES)).partition(",")
+    words, particles = before.split(), after.split()
+    while len(words) > 1 and words[-1] in _TUSSENVOEGSELS:
+        particles.insert(0, words.pop())
+    return " ".join(particles + words)
 
 
 def _same(a: object, b: object) -> bool:
@@ -1160,12 +1184,11 @@ def _join(rows: list[SourceRow]) -> tuple[list[Leerling], list[Problem]]:
     by_identity: dict[tuple[str, str, dt.date], set[str]] = {}
     for nummer, group in groups.items():
         for row in group:
-            identity = row.identity()
-            if identity is not None:
+            for identity in row.identities():
                 by_identity.setdefault(identity, set()).add(nummer)
     for row in without:
-        identity = row.identity()
-        matches = sorted(by_identity.get(identity, set())) if identity else []
+        identities = row.identities()
+        matches = sorted({n for i in identities for n in by_identity.get(i, ())})
         if len(matches) == 1:
             row.values["leerlingnummer"] = matches[0]
             groups[matches[0]].append(row)
@@ -1192,7 +1215,7 @@ def _join(rows: list[SourceRow]) -> tuple[list[Leerling], list[Problem]]:
         else:
             what = (
                 "er is geen aangemelde leerling met deze naam en geboortedatum"
-                if identity
+                if identities
                 else "naam en geboortedatum zijn niet compleet om op te koppelen"
             )
             problems.append(
@@ -1234,7 +1257,15 @@ def _merge(nummer: str, group: list[SourceRow], problems: list[Problem]) -> Leer
             if key not in merged:
                 merged[key], first[key] = value, row
                 continue
-            if _same(merged[key], value):
+            if _agree(key, row, first[key]):
+                if (
+                    key == "achternaam"
+                    and "tussenvoegsel" in row.values
+                    and "tussenvoegsel" not in first[key].values
+                ):
+                    # The surname of a row that splits off its tussenvoegsel, so that the
+                    # letters do not write it twice ('de de Bakker').
+                    merged[key], first[key] = value, row
                 continue
             other = first[key]
             problems.append(_conflict(nummer, key, row, value, other, merged[key]))
@@ -1257,10 +1288,17 @@ def _merge(nummer: str, group: list[SourceRow], problems: list[Problem]) -> Leer
     return _leerling(nummer, merged, [r.place for r in group])
 
 
+def _agree(key: str, a: SourceRow, b: SourceRow) -> bool:
+    """Whether two rows give one value for `key`; 'de Bakker' is 'Bakker' with 'de'."""
+    if _same(a.values[key], b.values[key]):
+        return True
+    return key == "achternaam" and bool(a.surnames() & b.surnames())
+
+
 def _names_differ(a: SourceRow, b: SourceRow) -> bool:
     """Whether two rows name different children; a row without a name names no other child."""
     return any(
-        key in a.values and key in b.values and not _same(a.values[key], b.values[key])
+        key in a.values and key in b.values and not _agree(key, a, b)
         for key in ("achternaam", "roepnaam")
     )
 

@@ -19,6 +19,8 @@ from opp_docs.fields import FIELDS, header_key
 from opp_docs.intake import read_intake
 from opp_docs.intake_report import write_intake_report
 from opp_docs.models import IntakeResult, Route, SchoolYear
+from opp_docs.pipeline import run_check
+from opp_docs.routing import propose_route
 from tests.intake_helpers import (
     registration,
     soffice,
@@ -515,6 +517,101 @@ def test_row_without_number_is_matched_on_name_and_birth_date(tmp_path: Path) ->
     assert not note.blocking
     assert note.place.file == "okr.csv"
     assert "naam en geboortedatum gekoppeld" in note.problem
+
+
+@pytest.mark.parametrize(
+    ("achternaam", "tussenvoegsel", "in_okr"),
+    [
+        ("Bakker", "de", "de Bakker"),
+        ("Bakker", "de", "DE BAKKER"),
+        ("Bakker", "de", "Bakker, de"),
+        ("Bakker", "de", "Bakker de"),
+        ("Bakker", "de", "Bakker"),  # the OKR left the tussenvoegsel out, as before
+        ("Berg", "van den", "Berg, van den"),
+        ("Berg", "van den", "Berg van den"),
+        ("Hart", "'t", "’t Hart"),
+        ("Brée", "de", "de Bree"),
+        ("de Bakker", None, "Bakker, de"),
+    ],
+)
+def test_okr_row_without_number_matches_whatever_the_tussenvoegsel_order(
+    tmp_path: Path, achternaam: str, tussenvoegsel: str | None, in_okr: str
+) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [
+            registration(
+                "990101", Achternaam=achternaam, Tussenvoegsel=tussenvoegsel, Roepnaam="Daan"
+            ),
+            registration("990102", Achternaam="Bakker", Tussenvoegsel=None, Roepnaam="Bo"),
+        ],
+    )
+    write_xlsx(
+        tmp_path / "okr.xlsx",
+        [
+            {
+                "Achternaam": in_okr,
+                "Roepnaam": "Daan",
+                "Geboortedatum": dt.date(2014, 5, 3),
+                "Ondersteuningsniveau": "zwaar",
+            }
+        ],
+    )
+    result = read(tmp_path)
+    daan = next(s for s in result.leerlingen if s.leerlingnummer == "990101")
+    assert daan.ondersteuningsniveau == "zwaar"
+    assert daan.naam == " ".join(p for p in ("Daan", tussenvoegsel, achternaam) if p)
+    assert propose_route(daan, Config()).route is Route.OPP
+    [note] = result.problems
+    assert (note.place.file, note.blocking, note.leerlingnummer) == ("okr.xlsx", False, "990101")
+    assert note.problem == (
+        "Deze rij heeft geen leerlingnummer en is op naam en geboortedatum gekoppeld aan "
+        "leerling 990101."
+    )
+
+
+def test_surname_with_tussenvoegsel_in_front_is_no_second_child(tmp_path: Path) -> None:
+    # The OKR's file sorts first, so its 'de Bakker' is met before the registration's 'Bakker'.
+    write_xlsx(tmp_path / "a-okr.xlsx", [{"Leerlingnummer": "990101", "Achternaam": "de Bakker"}])
+    write_xlsx(
+        tmp_path / "b-aanmeldingen.xlsx",
+        [registration("990101", Achternaam="Bakker", Tussenvoegsel="de", Roepnaam="Daan")],
+    )
+    result = read(tmp_path)
+    assert result.problems == []
+    [daan] = result.leerlingen
+    assert (daan.naam, daan.achternaam) == ("Daan de Bakker", "Bakker")
+
+
+def test_okr_row_that_matches_nobody_stays_a_visible_problem(tmp_path: Path) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [registration("990101", Achternaam="Bakker", Tussenvoegsel="de", Roepnaam="Daan")],
+    )
+    write_xlsx(
+        tmp_path / "okr.xlsx",
+        [
+            {
+                "Achternaam": "de Backer",
+                "Roepnaam": "Daan",
+                "Geboortedatum": dt.date(2014, 5, 3),
+                "Ondersteuningsniveau": "zwaar",
+            }
+        ],
+    )
+    summary = run_check(tmp_path, tmp_path / "uit", YEAR, Config())
+    assert summary.intake_problems == 1
+    [problem] = summary.intake.problems
+    assert str(problem) == (
+        "okr.xlsx, blad 'Blad1', rij 2, kolom 'Leerlingnummer': Deze rij heeft geen (geldig) "
+        "leerlingnummer en er is geen aangemelde leerling met deze naam en geboortedatum. "
+        "Vul het leerlingnummer in zoals het in de leerlingadministratie staat."
+    )
+    assert problem.blocking
+    rows = list(
+        load_workbook(summary.intake_report)["Problemen"].iter_rows(min_row=2, values_only=True)
+    )
+    assert [row[:4] + row[8:] for row in rows] == [("okr.xlsx", "Blad1", 2, "Leerlingnummer", "ja")]
 
 
 def test_conflicts_are_reported_with_both_places(tmp_path: Path) -> None:
