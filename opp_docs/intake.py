@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -90,6 +91,12 @@ _RESAVE_XLSX = "Open het in Excel en sla het opnieuw op als .xlsx (Excel-werkmap
 _TRIM_SHEET = (
     "Verwijder wat er onder en naast de lijst staat (lege of overbodige rijen en kolommen) en "
     "sla het bestand opnieuw op; of exporteer alleen de leerlingen van dit schooljaar."
+)
+# Enough of a file's start to tell its real type: magic bytes, or the markup of a web page.
+SNIFF_BYTES = 4096
+_HTML_START = re.compile(
+    r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -290,7 +297,7 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
         "het goede bestand is; exporteer anders alleen de leerlingen van dit schooljaar, of "
         "verdeel de lijst over meer bestanden.",
     )
-    head = _read_head(path, 8)
+    head = _read_head(path, SNIFF_BYTES)
     if not head:
         raise _Unreadable("het bestand is leeg.", "Exporteer het bestand opnieuw.")
     if head.startswith(_ZIP_MAGIC):
@@ -308,10 +315,25 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
                 "en sla het opnieuw op.",
             )
         return _load_xlsx(converter.to_xlsx(path), path.name, notes)
+    # School systems' "Excel" downloads are often a web page or text with an .xls name. Read
+    # here rather than by LibreOffice, which would make the number 990101 of 0990101.
+    start = _decode(head).lstrip("\ufeff \t\r\n")
+    if _HTML_START.match(start):
+        notes.append(
+            f"{path.name} is eigenlijk een webpagina met een tabel (HTML) en is zo gelezen, elke "
+            "cel als tekst."
+        )
+        return [_load_html(path)]
     if suffix in TEXT_SUFFIXES:
         return [_load_csv(path)]
+    if suffix == ".xls" and "\x00" not in start and not start.startswith("<"):
+        notes.append(
+            f"{path.name} is eigenlijk een tekstbestand (zoals CSV) en is zo gelezen, elke cel "
+            "als tekst."
+        )
+        return [_load_csv(path)]
     if suffix in CONVERTED_SUFFIXES:
-        # Old .xls, and the HTML or text tables some systems save with an .xls name.
+        # Old .xls, and the XML spreadsheets (Excel 2003) some systems save with an .xls name.
         return _load_xlsx(converter.to_xlsx(path), path.name, notes)
     raise _Unreadable("het bestand is beschadigd: het is geen Excel-werkmap.", _RESAVE_XLSX)
 
@@ -841,11 +863,14 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _load_csv(path: Path) -> Table:
-    data = path.read_bytes()
+def _read_text(path: Path) -> str:
     # U+FFFE and U+FFFF are no characters: no spreadsheet writes them and no XML file (the
     # intake report, a Word document) can hold them.
-    text = _decode(data).translate(_NONCHARACTERS)
+    return _decode(path.read_bytes()).translate(_NONCHARACTERS)
+
+
+def _load_csv(path: Path) -> Table:
+    text = _read_text(path)
     if "\x00" in text:
         raise _Unreadable(
             "het bestand is geen tekstbestand (CSV), maar heeft wel die extensie.",
@@ -897,6 +922,74 @@ def _load_csv(path: Path) -> Table:
             "Open het in Excel en sla het opnieuw op als CSV (puntkomma-gescheiden) of .xlsx.",
         ) from e
     return Table(path.name, "", rows)
+
+
+def _load_html(path: Path) -> Table:
+    page = _HtmlRows(path.name)
+    page.feed(_read_text(path))
+    page.close()
+    page.end_row()
+    return Table(path.name, "", page.rows)
+
+
+class _HtmlRows(HTMLParser):
+    """The rows of a web page's tables, each cell as the text it shows, as Excel numbers the
+    rows when it opens the page. Every cell stays text, so 0990101 keeps its zero."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.where = where
+        self.rows: list[tuple[int, tuple[object, ...]]] = []
+        self.budget = _CellBudget()
+        self.number = 0
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.end_row()
+            self.number += 1
+            if self.number > MAX_ROWS:
+                raise _too_many_rows(self.where)
+            self.row = []
+        elif tag in ("td", "th"):
+            self.end_cell()
+            if self.row is None:  # a cell outside any <tr>: a row of its own
+                self.handle_starttag("tr", [])
+            self.cell = []
+            span = dict(attrs).get("colspan") or ""
+            # A merged cell covers the columns it spans; the data rows' columns stay aligned.
+            self.span = min(int(span), EXCEL_COLUMNS) if span.isdigit() and int(span) else 1
+        elif tag == "br" and self.cell is not None:
+            self.cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.end_cell()
+        elif tag in ("tr", "table"):
+            self.end_row()
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            # HTML shows a run of spaces and line breaks as one space; only <br> breaks a line.
+            self.cell.append(_HTML_SPACE.sub(" ", data))
+
+    def end_cell(self) -> None:
+        if self.cell is None or self.row is None:
+            return
+        self.budget.take(self.span, self.where)
+        self.row.extend([_field("".join(self.cell)), *[""] * (self.span - 1)])
+        self.cell = None
+
+    def end_row(self) -> None:
+        self.end_cell()
+        if self.row is not None and any(cell.strip() for cell in self.row):
+            self.rows.append((self.number, tuple(self.row)))
+        self.row = None
+
+
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
 @contextmanager

@@ -404,6 +404,70 @@ def test_csv_sep_line_and_excel_text_trick(tmp_path: Path) -> None:
     assert result.leerlingen[0].places[0].row == 3
 
 
+# --- "Excel" downloads that are a web page or text ---------------------------------------
+
+HTML_EXPORT = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Export</title></head><body>
+<table border="1">
+<tr><td colspan="6"><b>Aanmeldingen 2026-2027</b></td></tr>
+<tr><th>Stamnr.</th><th>Achternaam</th><th>Tussenv.</th><th>Roepnaam</th><th>Geb.dat.</th>
+    <th>Basisschool</th><th>Advies</th><th>Klassenmentor 1</th></tr>
+<tr><td>0990101</td><td>Vries</td><td>de</td><td>Zo&euml;</td><td>03-05-2014</td>
+    <td>De&nbsp;Regenboog</td><td>vmbo-kb</td><td>J. Bakker</td></tr>
+<tr><td>0990102</td><td>Bakker</td><td></td><td>Bo</td><td>01-03-2014</td>
+    <td>Sint-Jozef<br>dependance</td><td colspan="2">havo</td></tr>
+<tr><td></td><td></td></tr>
+</table></body></html>
+"""
+
+
+def test_xls_that_is_a_web_page_is_read_as_text(tmp_path: Path) -> None:
+    (tmp_path / "export.xls").write_text(HTML_EXPORT, encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = read(tmp_path)
+    assert snapshot(tmp_path) == before
+    assert blocking(result) == []
+    zoe, bo = sorted(result.leerlingen, key=lambda s: s.leerlingnummer)
+    assert (zoe.leerlingnummer, zoe.naam, zoe.geboortedatum) == (
+        "0990101",
+        "Zoë de Vries",
+        dt.date(2014, 5, 3),
+    )
+    assert (zoe.basisschool, zoe.tutor) == ("De Regenboog", "J. Bakker")
+    assert (bo.leerlingnummer, bo.basisschool, bo.schooladvies, bo.tutor) == (
+        "0990102",
+        "Sint-Jozef\ndependance",
+        "havo",
+        "",
+    )
+    assert [p.row for p in bo.places] == [4]
+    assert result.notes == [
+        "export.xls is eigenlijk een webpagina met een tabel (HTML) en is zo gelezen, elke cel "
+        "als tekst."
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+def test_xls_that_is_tab_separated_text_is_read_as_csv(tmp_path: Path, encoding: str) -> None:
+    write_csv(
+        tmp_path / "export.xls",
+        [registration("0990101", Roepnaam="Zoë"), registration("0990102", Roepnaam="Bo")],
+        delimiter="\t",
+        encoding=encoding,
+    )
+    before = snapshot(tmp_path)
+    result = read(tmp_path)
+    assert snapshot(tmp_path) == before
+    assert blocking(result) == []
+    assert [(s.leerlingnummer, s.roepnaam) for s in result.leerlingen] == [
+        ("0990102", "Bo"),
+        ("0990101", "Zoë"),
+    ]
+    assert result.notes == [
+        "export.xls is eigenlijk een tekstbestand (zoals CSV) en is zo gelezen, elke cel als tekst."
+    ]
+
+
 # --- files that are ignored or cannot be read ---------------------------------------------
 
 
