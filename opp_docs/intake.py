@@ -32,7 +32,15 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from opp_docs.config import Config
 from opp_docs.convert import convert_files
 from opp_docs.errors import ConversionError, FileProblem, IntakeFilesError, IntakeFolderError
-from opp_docs.fields import FIELDS, FIELDS_BY_KEY, Field, FieldType, HeaderMatch, header_index
+from opp_docs.fields import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    Field,
+    FieldType,
+    HeaderMatch,
+    header_index,
+    header_key,
+)
 from opp_docs.fields import match_header as _match_header
 from opp_docs.models import IntakeResult, Leerling, Ouder, Place, Problem, Route, SchoolYear
 from opp_docs.values import (
@@ -160,13 +168,23 @@ class SourceRow:
         return {(surname, fold(roepnaam), geboren) for surname in self.surnames()}
 
     def problem(
-        self, key: str | None, problem: str, fix: str, *, blocking: bool = True, value: str = ""
+        self,
+        key: str | None,
+        problem: str,
+        fix: str,
+        *,
+        blocking: bool = True,
+        value: str = "",
+        at: int | None = None,
     ) -> Problem:
-        """A problem about this row, pointing at the cell of `key` when it has one."""
+        """A problem about this row, pointing at the cell of `key` when it has one, or at the
+        cell in column position `at`."""
         shown = tuple(show(v) for v in self.raw)
         shown += ("",) * (len(self.headers) - len(shown))
         column, header = -1, ""
-        if key is not None and key in self.cells:
+        if at is not None:
+            column, header, value = at, self.headers[at], shown[at]
+        elif key is not None and key in self.cells:
             column, header = self.cells[key]
             value = shown[column]
         elif key is not None:
@@ -1091,10 +1109,31 @@ class _Header:
     columns: dict[int, Field]
     unknown: list[str]
     ignored: list[str]
+    # The long form's (Onderdeel, Waarde) columns: each row names its field in the first.
+    pair: tuple[int, int] | None = None
+
+    @property
+    def read(self) -> list[int]:
+        """The columns whose cells are read."""
+        return [*self.columns, *(self.pair or ())]
+
+
+# Headers of the long form, one row per student and factor, as some OKR tools export it.
+_PART_HEADERS = frozenset(header_key(h) for h in ("Onderdeel", "Kenmerk", "Veld", "Rubriek"))
+_VALUE_HEADERS = frozenset(header_key(h) for h in ("Waarde", "Antwoord", "Inhoud"))
+
+
+def _long_pair(values: tuple[object, ...]) -> tuple[int, int] | None:
+    keys = [header_key(v) if isinstance(v, str) else "" for v in values]
+    part = next((i for i, k in enumerate(keys) if k in _PART_HEADERS), None)
+    value = next((i for i, k in enumerate(keys) if k in _VALUE_HEADERS), None)
+    return None if part is None or value is None else (part, value)
 
 
 def _find_header(table: Table, index: dict[str, HeaderMatch]) -> _Header | None:
-    """The row among the first ones that names the most fields (at least two)."""
+    """The row among the first ones that names the most fields (at least two); the long
+    form's Onderdeel and Waarde count as two, so its header beats a data row that happens to
+    hold two field names."""
     best: tuple[int, int] | None = None
     for position, (_, values) in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
         found = {
@@ -1102,17 +1141,21 @@ def _find_header(table: Table, index: dict[str, HeaderMatch]) -> _Header | None:
             for v in values
             if isinstance(v, str) and (m := _match_header(index, v)) is not None
         }
-        if len(found) >= MIN_HEADER_FIELDS and (best is None or len(found) > best[1]):
-            best = (position, len(found))
+        score = len(found) + (2 if _long_pair(values) else 0)
+        if score >= MIN_HEADER_FIELDS and (best is None or score > best[1]):
+            best = (position, score)
     if best is None:
         return None
     values = table.rows[best[0]][1]
     texts = tuple(" ".join(show(v).split()) for v in values)
+    pair = _long_pair(values)
     columns: dict[int, Field] = {}
     canonical: dict[str, bool] = {}
     unknown: list[str] = []
     ignored: list[str] = []
     for i, text in enumerate(texts):
+        if pair and i in pair:
+            continue
         match = _match_header(index, text)
         if match is None:
             if text:
@@ -1128,7 +1171,7 @@ def _find_header(table: Table, index: dict[str, HeaderMatch]) -> _Header | None:
             del columns[old]
         columns[i] = match.field
         canonical[key] = match.canonical
-    return _Header(best[0], texts, columns, unknown, ignored)
+    return _Header(best[0], texts, columns, unknown, ignored, pair)
 
 
 _FOOTER = re.compile(r"^(totaal|aantal|gemaakt op|afgedrukt|pagina|datum export)\b", re.I)
@@ -1154,10 +1197,16 @@ def _read_table(
             + ", ".join(f"'{u}'" for u in header.ignored)
             + "."
         )
-    header_texts = {header.texts[i] for i in header.columns}
+    if header.pair:
+        part, value = (header.texts[i] for i in header.pair)
+        notes.append(
+            f"{where}: in de lange vorm gelezen (per rij een onderdeel in kolom '{part}' met "
+            f"zijn waarde in kolom '{value}')."
+        )
+    header_texts = {header.texts[i] for i in header.read}
     rows: list[SourceRow] = []
     for number, values in table.rows[header.position + 1 :]:
-        mapped = [values[i] for i in header.columns if i < len(values) and not _blank(values[i])]
+        mapped = [values[i] for i in header.read if i < len(values) and not _blank(values[i])]
         if not mapped:
             continue
         repeated = sum(1 for v in mapped if isinstance(v, str) and v.strip() in header_texts)
@@ -1169,7 +1218,7 @@ def _read_table(
                 f"{where}, rij {number}: '{filled[0].strip()}' overgeslagen (geen leerlingregel)."
             )
             continue
-        rows.append(_parse_row(table, number, values, header, schooljaar))
+        rows.append(_parse_row(table, number, values, header, index, schooljaar))
     return rows
 
 
@@ -1195,13 +1244,30 @@ _PARSERS: dict[str, Callable[[object], object]] = {f.key: _parser(f) for f in FI
 
 
 def _parse_row(
-    table: Table, number: int, values: tuple[object, ...], header: _Header, schooljaar: SchoolYear
+    table: Table,
+    number: int,
+    values: tuple[object, ...],
+    header: _Header,
+    index: dict[str, HeaderMatch],
+    schooljaar: SchoolYear,
 ) -> SourceRow:
     width = max(len(header.texts), len(values))
     headers = header.texts + ("",) * (width - len(header.texts))
     row = SourceRow(Place(table.file, table.sheet, number), headers, values)
     failed: list[tuple[str, ValueProblem]] = []
-    for i, f in header.columns.items():
+    # A cell of no field (the long form's Onderdeel) that keeps its row's value from being read.
+    refused: list[tuple[int, ValueProblem]] = []
+    cells = list(header.columns.items())
+    if header.pair:
+        part_at, value_at = header.pair
+        try:
+            found = _long_field(values, part_at, value_at, header, index)
+        except ValueProblem as problem:
+            refused.append((part_at, problem))
+        else:
+            if found is not None:
+                cells.append((value_at, found))
+    for i, f in cells:
         raw = values[i] if i < len(values) else None
         row.cells[f.key] = (i, header.texts[i])
         if isinstance(raw, NoCachedValue):
@@ -1229,7 +1295,47 @@ def _parse_row(
     for key, bad in failed:
         row.problems.append(row.problem(key, bad.problem, bad.fix))
         row.failed.add(key)
+    for at, bad in refused:
+        row.problems.append(row.problem(None, bad.problem, bad.fix, at=at))
     return row
+
+
+def _long_field(
+    values: tuple[object, ...],
+    part: int,
+    value: int,
+    header: _Header,
+    index: dict[str, HeaderMatch],
+) -> Field | None:
+    """The field a long-form row names in its Onderdeel cell (column `part`), found like a
+    column header; None when its Waarde cell (column `value`) is empty."""
+    given = values[value] if value < len(values) else None
+    if _blank(given):
+        return None
+    part_header, value_header = header.texts[part], header.texts[value]
+    name = parse_text(values[part] if part < len(values) else None)
+    if not name:
+        raise ValueProblem(
+            f"Bij de waarde '{parse_text(given)}' staat niet bij welk onderdeel hij hoort.",
+            f"Vul in kolom '{part_header}' de naam van het veld in, zoals 'Werkhouding'.",
+        )
+    match = _match_header(index, name)
+    if match is None:
+        raise ValueProblem(
+            f"{part_header} '{name}' is geen veld van de intake; de waarde in kolom "
+            f"'{value_header}' is niet gelezen.",
+            f"Gebruik in kolom '{part_header}' de naam van een veld, zoals "
+            "'Ondersteuningsniveau' of 'Werkhouding' (zie 'opp-docs templates velden'), of voeg "
+            f"'{name}' als kolomnaam toe in de instellingen onder [kolommen].",
+        )
+    column = next((i for i, f in header.columns.items() if f.key == match.field.key), None)
+    if column is not None:
+        raise ValueProblem(
+            f"{part_header} '{name}' staat ook als eigen kolom '{header.texts[column]}' in deze "
+            "rij.",
+            f"Zet de waarde alleen in kolom '{header.texts[column]}'.",
+        )
+    return match.field
 
 
 # --- joining ------------------------------------------------------------------------------
