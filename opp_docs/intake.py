@@ -1203,10 +1203,11 @@ def _read_table(
             f"{where}: in de lange vorm gelezen (per rij een onderdeel in kolom '{part}' met "
             f"zijn waarde in kolom '{value}')."
         )
-    header_texts = {header.texts[i] for i in header.read}
+    read = header.read
+    header_texts = {header.texts[i] for i in read}
     rows: list[SourceRow] = []
     for number, values in table.rows[header.position + 1 :]:
-        mapped = [values[i] for i in header.read if i < len(values) and not _blank(values[i])]
+        mapped = [values[i] for i in read if i < len(values) and not _blank(values[i])]
         if not mapped:
             continue
         repeated = sum(1 for v in mapped if isinstance(v, str) and v.strip() in header_texts)

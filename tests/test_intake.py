@@ -47,6 +47,17 @@ def blocking(result: IntakeResult) -> list[str]:
     return [str(p) for p in result.problems if p.blocking]
 
 
+def problem_rows(report: Path) -> list[tuple[object, ...]]:
+    """The rows of the intake report's problem sheet, read back."""
+    return list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+
+
+def report_rows(result: IntakeResult, folder: Path) -> list[tuple[object, ...]]:
+    """The problem rows of the intake report, written to `folder` and read back."""
+    write_intake_report(result, folder / "intake-rapport.xlsx")
+    return problem_rows(folder / "intake-rapport.xlsx")
+
+
 # --- fields -------------------------------------------------------------------------------
 
 
@@ -286,9 +297,7 @@ def test_okr_in_long_form_refuses_what_it_cannot_place(tmp_path: Path) -> None:
         "'Leerlingnummer'.",
     ]
     assert [s.werkhouding for s in result.leerlingen] == ["", "Goed"]  # Bo, Sanne
-    report = tmp_path / "uit" / "intake-rapport.xlsx"
-    write_intake_report(result, report)
-    rows = list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+    rows = report_rows(result, tmp_path / "uit")
     assert [row[:5] + row[7:] for row in rows] == [
         ("okr.xlsx", "Blad1", 2, "Onderdeel", "Lievelingsvak", "990101", "ja"),
         ("okr.xlsx", "Blad1", 4, "Waarde", "heel zwaar", "990102", "ja"),
@@ -382,9 +391,7 @@ def test_number_in_a_date_cell_is_one_bad_cell_not_a_broken_file(tmp_path: Path)
         "aanmeldingen.xlsx, blad 'Blad1', rij 4, kolom 'Geboortedatum': '1000000000000' is "
         "geen datum. Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 3-5-2014.",
     ]
-    report = tmp_path / "uit" / "intake-rapport.xlsx"
-    write_intake_report(result, report)
-    rows = list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+    rows = report_rows(result, tmp_path / "uit")
     assert [row[:5] + row[7:] for row in rows] == [
         ("aanmeldingen.xlsx", "Blad1", 3, "Geboortedatum", "15032014", "990102", "ja"),
         ("aanmeldingen.xlsx", "Blad1", 4, "Geboortedatum", "1000000000000", "990103", "ja"),
@@ -776,9 +783,7 @@ def test_okr_row_that_matches_nobody_stays_a_visible_problem(tmp_path: Path) -> 
         "Vul het leerlingnummer in zoals het in de leerlingadministratie staat."
     )
     assert problem.blocking
-    rows = list(
-        load_workbook(summary.intake_report)["Problemen"].iter_rows(min_row=2, values_only=True)
-    )
+    rows = problem_rows(summary.intake_report)
     assert [row[:4] + row[8:] for row in rows] == [("okr.xlsx", "Blad1", 2, "Leerlingnummer", "ja")]
 
 
@@ -836,9 +841,7 @@ def test_same_child_with_two_birth_dates_is_a_data_conflict(tmp_path: Path) -> N
     assert {p.column for p in bo} == {"Roepnaam", "Geboortedatum"}
     assert all("twee verschillende kinderen" in p.problem for p in bo)
     assert all("verbeter het nummer van het andere kind" in p.fix for p in bo)
-    report = tmp_path / "uit" / "intake-rapport.xlsx"
-    write_intake_report(result, report)
-    rows = list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+    rows = report_rows(result, tmp_path / "uit")
     assert [row[:5] for row in rows if row[7] == "990101"] == [
         ("aanmeldingen.xlsx", "Blad1", 2, "Geboortedatum", "3-5-2014"),
         ("somtoday.csv", None, 2, "Geboortedatum", "4-5-2014"),
