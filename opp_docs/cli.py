@@ -35,7 +35,11 @@ def _schooljaar(_ctx: click.Context, _param: click.Parameter, value: str | None)
 
 def _config(path: Path) -> Config:
     try:
-        return load_config(path)
+        return load_config(
+            path,
+            required=click.get_current_context().get_parameter_source("instellingen")
+            != click.core.ParameterSource.DEFAULT,
+        )
     except OppDocsError as e:
         raise click.ClickException(str(e)) from e
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from opp_docs.errors import ConfigError
+from opp_docs.errors import ConfigError, ConfigFileMissingError
 
 CONFIG_NAME = "opp-docs.toml"
 
@@ -53,13 +53,22 @@ class Config:
         return self.leerlingbegeleiders[0] if self.leerlingbegeleiders else ""
 
 
-def load_config(path: Path | None) -> Config:
-    """Read the settings; a missing file gives the defaults."""
-    if path is None or not path.exists():
+def load_config(path: Path | None, *, required: bool = True) -> Config:
+    """Read the settings; no path gives the defaults. A named file that does not exist is an
+    error unless `required` is False (the default location, which a school need not fill)."""
+    if path is None:
+        return Config()
+    if not path.exists():
+        if required:
+            raise ConfigFileMissingError(file=str(path))
         return Config()
     name = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(
+            file=name, key="(bestand)", problem=f"kan niet worden gelezen ({e.strerror})"
+        ) from e
     except UnicodeDecodeError as e:
         raise ConfigError(file=name, key="(bestand)", problem="is geen UTF-8-tekst") from e
     except tomllib.TOMLDecodeError as e:

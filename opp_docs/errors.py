@@ -53,6 +53,18 @@ class ConfigError(OppDocsError):
         super().__init__(f"Instellingen {file}, sleutel '{key}': {problem}.{hint}")
 
 
+class ConfigFileMissingError(OppDocsError):
+    """Raised when a settings file was named but does not exist: its defaults would be wrong."""
+
+    def __init__(self, *, file: str) -> None:
+        self.file = file
+        super().__init__(
+            f"Instellingenbestand {file} bestaat niet; opp-docs gaat niet verder met de "
+            "standaardinstellingen. Controleer de naam en de map (bij --instellingen), of laat "
+            "--instellingen weg om opp-docs.toml in de huidige map te gebruiken."
+        )
+
+
 class TemplateError(OppDocsError):
     """Raised when a Word template cannot be used; names the template and the spot."""
 

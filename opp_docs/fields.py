@@ -129,7 +129,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "leerlingnummer",
         "Leerlingnummer",
-        ("Leerlingnr", "Llnr", "Lln.nr.", "Stamnummer", "Studentnummer", "Leerlingnr."),
+        ("Leerlingnr", "Llnr", "Lln.nr.", "Stamnummer", "Stamnr.", "Studentnummer", "Leerlingnr."),
         FieldType.DIGITS,
         "Leerlingnummer uit de leerlingadministratie",
         "123456",
@@ -168,7 +168,7 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "geboortedatum",
         "Geboortedatum",
-        ("Geb. datum", "Geb.datum", "Geboortedat."),
+        ("Geb. datum", "Geb.datum", "Geboortedat.", "Geb.dat."),
         FieldType.DATE,
         "Geboortedatum (dag-maand-jaar)",
         "3-5-2014",
@@ -208,7 +208,8 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "tutor",
         "Tutor",
-        ("Mentor", "Mentor/tutor"),
+        # Magister heads the column "Klassenmentor 1"; a second mentor ("… 2") is no tutor.
+        ("Mentor", "Mentor/tutor", "Klassenmentor", "Klassenmentor 1", "Mentor 1", "Mentor(en)"),
         FieldType.TEXT,
         "Tutor (mentor)",
         "J. Bakker",

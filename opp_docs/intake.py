@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -31,7 +32,15 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from opp_docs.config import Config
 from opp_docs.convert import convert_files
 from opp_docs.errors import ConversionError, FileProblem, IntakeFilesError, IntakeFolderError
-from opp_docs.fields import FIELDS, FIELDS_BY_KEY, Field, FieldType, HeaderMatch, header_index
+from opp_docs.fields import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    Field,
+    FieldType,
+    HeaderMatch,
+    header_index,
+    header_key,
+)
 from opp_docs.fields import match_header as _match_header
 from opp_docs.models import IntakeResult, Leerling, Ouder, Place, Problem, Route, SchoolYear
 from opp_docs.values import (
@@ -91,6 +100,12 @@ _TRIM_SHEET = (
     "Verwijder wat er onder en naast de lijst staat (lege of overbodige rijen en kolommen) en "
     "sla het bestand opnieuw op; of exporteer alleen de leerlingen van dit schooljaar."
 )
+# Enough of a file's start to tell its real type: magic bytes, or the markup of a web page.
+SNIFF_BYTES = 4096
+_HTML_START = re.compile(
+    r"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -133,25 +148,43 @@ class SourceRow:
         value = self.values.get("leerlingnummer")
         return value if isinstance(value, str) else None
 
-    def identity(self) -> tuple[str, str, dt.date] | None:
-        achternaam, roepnaam = self.values.get("achternaam"), self.values.get("roepnaam")
-        geboren = self.values.get("geboortedatum")
-        if (
-            isinstance(achternaam, str)
-            and isinstance(roepnaam, str)
-            and isinstance(geboren, dt.date)
-        ):
-            return (fold(achternaam), fold(roepnaam), geboren)
-        return None
+    def surnames(self) -> set[str]:
+        """The row's surname as matched: with its own tussenvoegsel and without (an OKR often
+        leaves the tussenvoegsel out, or writes it in front: 'de Bakker')."""
+        achternaam, tussenvoegsel = self.values.get("achternaam"), self.values.get("tussenvoegsel")
+        if not isinstance(achternaam, str):
+            return set()
+        names = {_surname_key(achternaam)}
+        if isinstance(tussenvoegsel, str):
+            names.add(_surname_key(f"{tussenvoegsel} {achternaam}"))
+        return names
+
+    def identities(self) -> set[tuple[str, str, dt.date]]:
+        """The (surname, roepnaam, birth date) keys this row can be matched on; none when one
+        of the three is missing."""
+        roepnaam, geboren = self.values.get("roepnaam"), self.values.get("geboortedatum")
+        if not isinstance(roepnaam, str) or not isinstance(geboren, dt.date):
+            return set()
+        return {(surname, fold(roepnaam), geboren) for surname in self.surnames()}
 
     def problem(
-        self, key: str | None, problem: str, fix: str, *, blocking: bool = True, value: str = ""
+        self,
+        key: str | None,
+        problem: str,
+        fix: str,
+        *,
+        blocking: bool = True,
+        value: str = "",
+        at: int | None = None,
     ) -> Problem:
-        """A problem about this row, pointing at the cell of `key` when it has one."""
+        """A problem about this row, pointing at the cell of `key` when it has one, or at the
+        cell in column position `at`."""
         shown = tuple(show(v) for v in self.raw)
         shown += ("",) * (len(self.headers) - len(shown))
         column, header = -1, ""
-        if key is not None and key in self.cells:
+        if at is not None:
+            column, header, value = at, self.headers[at], shown[at]
+        elif key is not None and key in self.cells:
             column, header = self.cells[key]
             value = shown[column]
         elif key is not None:
@@ -282,7 +315,7 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
         "het goede bestand is; exporteer anders alleen de leerlingen van dit schooljaar, of "
         "verdeel de lijst over meer bestanden.",
     )
-    head = _read_head(path, 8)
+    head = _read_head(path, SNIFF_BYTES)
     if not head:
         raise _Unreadable("het bestand is leeg.", "Exporteer het bestand opnieuw.")
     if head.startswith(_ZIP_MAGIC):
@@ -300,10 +333,25 @@ def _load_file(path: Path, converter: _Converter, notes: list[str]) -> list[Tabl
                 "en sla het opnieuw op.",
             )
         return _load_xlsx(converter.to_xlsx(path), path.name, notes)
+    # School systems' "Excel" downloads are often a web page or text with an .xls name. Read
+    # here rather than by LibreOffice, which would make the number 990101 of 0990101.
+    start = _decode(head).lstrip("\ufeff \t\r\n")
+    if _HTML_START.match(start):
+        notes.append(
+            f"{path.name} is eigenlijk een webpagina met een tabel (HTML) en is zo gelezen, elke "
+            "cel als tekst."
+        )
+        return [_load_html(path)]
     if suffix in TEXT_SUFFIXES:
         return [_load_csv(path)]
+    if suffix == ".xls" and "\x00" not in start and not start.startswith("<"):
+        notes.append(
+            f"{path.name} is eigenlijk een tekstbestand (zoals CSV) en is zo gelezen, elke cel "
+            "als tekst."
+        )
+        return [_load_csv(path)]
     if suffix in CONVERTED_SUFFIXES:
-        # Old .xls, and the HTML or text tables some systems save with an .xls name.
+        # Old .xls, and the XML spreadsheets (Excel 2003) some systems save with an .xls name.
         return _load_xlsx(converter.to_xlsx(path), path.name, notes)
     raise _Unreadable("het bestand is beschadigd: het is geen Excel-werkmap.", _RESAVE_XLSX)
 
@@ -751,7 +799,12 @@ def _cell(element: ET.Element, book: _Book, styles: _Styles) -> object:
         number = int(number)
     is_date, zeros = styles.kind(int(element.get("s", "0")))
     if is_date:
-        return from_excel(number, book.epoch)
+        try:
+            return from_excel(number, book.epoch)
+        except (OverflowError, ValueError):
+            # Beyond Excel's calendar (20140103 typed into a date cell, shown as ####): one bad
+            # cell for the date parser to name, not a broken file.
+            return number
     if zeros and isinstance(number, int) and number >= 0:
         # A number shown with leading zeros (format '000000'): keep what the secretary sees.
         return str(number).zfill(zeros)
@@ -828,11 +881,14 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _load_csv(path: Path) -> Table:
-    data = path.read_bytes()
+def _read_text(path: Path) -> str:
     # U+FFFE and U+FFFF are no characters: no spreadsheet writes them and no XML file (the
     # intake report, a Word document) can hold them.
-    text = _decode(data).translate(_NONCHARACTERS)
+    return _decode(path.read_bytes()).translate(_NONCHARACTERS)
+
+
+def _load_csv(path: Path) -> Table:
+    text = _read_text(path)
     if "\x00" in text:
         raise _Unreadable(
             "het bestand is geen tekstbestand (CSV), maar heeft wel die extensie.",
@@ -884,6 +940,74 @@ def _load_csv(path: Path) -> Table:
             "Open het in Excel en sla het opnieuw op als CSV (puntkomma-gescheiden) of .xlsx.",
         ) from e
     return Table(path.name, "", rows)
+
+
+def _load_html(path: Path) -> Table:
+    page = _HtmlRows(path.name)
+    page.feed(_read_text(path))
+    page.close()
+    page.end_row()
+    return Table(path.name, "", page.rows)
+
+
+class _HtmlRows(HTMLParser):
+    """The rows of a web page's tables, each cell as the text it shows, as Excel numbers the
+    rows when it opens the page. Every cell stays text, so 0990101 keeps its zero."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.where = where
+        self.rows: list[tuple[int, tuple[object, ...]]] = []
+        self.budget = _CellBudget()
+        self.number = 0
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.span = 1
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.end_row()
+            self.number += 1
+            if self.number > MAX_ROWS:
+                raise _too_many_rows(self.where)
+            self.row = []
+        elif tag in ("td", "th"):
+            self.end_cell()
+            if self.row is None:  # a cell outside any <tr>: a row of its own
+                self.handle_starttag("tr", [])
+            self.cell = []
+            span = dict(attrs).get("colspan") or ""
+            # A merged cell covers the columns it spans; the data rows' columns stay aligned.
+            self.span = min(int(span), EXCEL_COLUMNS) if span.isdigit() and int(span) else 1
+        elif tag == "br" and self.cell is not None:
+            self.cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th"):
+            self.end_cell()
+        elif tag in ("tr", "table"):
+            self.end_row()
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            # HTML shows a run of spaces and line breaks as one space; only <br> breaks a line.
+            self.cell.append(_HTML_SPACE.sub(" ", data))
+
+    def end_cell(self) -> None:
+        if self.cell is None or self.row is None:
+            return
+        self.budget.take(self.span, self.where)
+        self.row.extend([_field("".join(self.cell)), *[""] * (self.span - 1)])
+        self.cell = None
+
+    def end_row(self) -> None:
+        self.end_cell()
+        if self.row is not None and any(cell.strip() for cell in self.row):
+            self.rows.append((self.number, tuple(self.row)))
+        self.row = None
+
+
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
 @contextmanager
@@ -985,10 +1109,31 @@ class _Header:
     columns: dict[int, Field]
     unknown: list[str]
     ignored: list[str]
+    # The long form's (Onderdeel, Waarde) columns: each row names its field in the first.
+    pair: tuple[int, int] | None = None
+
+    @property
+    def read(self) -> list[int]:
+        """The columns whose cells are read."""
+        return [*self.columns, *(self.pair or ())]
+
+
+# Headers of the long form, one row per student and factor, as some OKR tools export it.
+_PART_HEADERS = frozenset(header_key(h) for h in ("Onderdeel", "Kenmerk", "Veld", "Rubriek"))
+_VALUE_HEADERS = frozenset(header_key(h) for h in ("Waarde", "Antwoord", "Inhoud"))
+
+
+def _long_pair(values: tuple[object, ...]) -> tuple[int, int] | None:
+    keys = [header_key(v) if isinstance(v, str) else "" for v in values]
+    part = next((i for i, k in enumerate(keys) if k in _PART_HEADERS), None)
+    value = next((i for i, k in enumerate(keys) if k in _VALUE_HEADERS), None)
+    return None if part is None or value is None else (part, value)
 
 
 def _find_header(table: Table, index: dict[str, HeaderMatch]) -> _Header | None:
-    """The row among the first ones that names the most fields (at least two)."""
+    """The row among the first ones that names the most fields (at least two); the long
+    form's Onderdeel and Waarde count as two, so its header beats a data row that happens to
+    hold two field names."""
     best: tuple[int, int] | None = None
     for position, (_, values) in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
         found = {
@@ -996,17 +1141,21 @@ def _find_header(table: Table, index: dict[str, HeaderMatch]) -> _Header | None:
             for v in values
             if isinstance(v, str) and (m := _match_header(index, v)) is not None
         }
-        if len(found) >= MIN_HEADER_FIELDS and (best is None or len(found) > best[1]):
-            best = (position, len(found))
+        score = len(found) + (2 if _long_pair(values) else 0)
+        if score >= MIN_HEADER_FIELDS and (best is None or score > best[1]):
+            best = (position, score)
     if best is None:
         return None
     values = table.rows[best[0]][1]
     texts = tuple(" ".join(show(v).split()) for v in values)
+    pair = _long_pair(values)
     columns: dict[int, Field] = {}
     canonical: dict[str, bool] = {}
     unknown: list[str] = []
     ignored: list[str] = []
     for i, text in enumerate(texts):
+        if pair and i in pair:
+            continue
         match = _match_header(index, text)
         if match is None:
             if text:
@@ -1022,7 +1171,7 @@ def _find_header(table: Table, index: dict[str, HeaderMatch]) -> _Header | None:
             del columns[old]
         columns[i] = match.field
         canonical[key] = match.canonical
-    return _Header(best[0], texts, columns, unknown, ignored)
+    return _Header(best[0], texts, columns, unknown, ignored, pair)
 
 
 _FOOTER = re.compile(r"^(totaal|aantal|gemaakt op|afgedrukt|pagina|datum export)\b", re.I)
@@ -1048,10 +1197,17 @@ def _read_table(
             + ", ".join(f"'{u}'" for u in header.ignored)
             + "."
         )
-    header_texts = {header.texts[i] for i in header.columns}
+    if header.pair:
+        part, value = (header.texts[i] for i in header.pair)
+        notes.append(
+            f"{where}: in de lange vorm gelezen (per rij een onderdeel in kolom '{part}' met "
+            f"zijn waarde in kolom '{value}')."
+        )
+    read = header.read
+    header_texts = {header.texts[i] for i in read}
     rows: list[SourceRow] = []
     for number, values in table.rows[header.position + 1 :]:
-        mapped = [values[i] for i in header.columns if i < len(values) and not _blank(values[i])]
+        mapped = [values[i] for i in read if i < len(values) and not _blank(values[i])]
         if not mapped:
             continue
         repeated = sum(1 for v in mapped if isinstance(v, str) and v.strip() in header_texts)
@@ -1063,7 +1219,7 @@ def _read_table(
                 f"{where}, rij {number}: '{filled[0].strip()}' overgeslagen (geen leerlingregel)."
             )
             continue
-        rows.append(_parse_row(table, number, values, header, schooljaar))
+        rows.append(_parse_row(table, number, values, header, index, schooljaar))
     return rows
 
 
@@ -1089,13 +1245,30 @@ _PARSERS: dict[str, Callable[[object], object]] = {f.key: _parser(f) for f in FI
 
 
 def _parse_row(
-    table: Table, number: int, values: tuple[object, ...], header: _Header, schooljaar: SchoolYear
+    table: Table,
+    number: int,
+    values: tuple[object, ...],
+    header: _Header,
+    index: dict[str, HeaderMatch],
+    schooljaar: SchoolYear,
 ) -> SourceRow:
     width = max(len(header.texts), len(values))
     headers = header.texts + ("",) * (width - len(header.texts))
     row = SourceRow(Place(table.file, table.sheet, number), headers, values)
     failed: list[tuple[str, ValueProblem]] = []
-    for i, f in header.columns.items():
+    # A cell of no field (the long form's Onderdeel) that keeps its row's value from being read.
+    refused: list[tuple[int, ValueProblem]] = []
+    cells = list(header.columns.items())
+    if header.pair:
+        part_at, value_at = header.pair
+        try:
+            found = _long_field(values, part_at, value_at, header, index)
+        except ValueProblem as problem:
+            refused.append((part_at, problem))
+        else:
+            if found is not None:
+                cells.append((value_at, found))
+    for i, f in cells:
         raw = values[i] if i < len(values) else None
         row.cells[f.key] = (i, header.texts[i])
         if isinstance(raw, NoCachedValue):
@@ -1123,12 +1296,68 @@ def _parse_row(
     for key, bad in failed:
         row.problems.append(row.problem(key, bad.problem, bad.fix))
         row.failed.add(key)
+    for at, bad in refused:
+        row.problems.append(row.problem(None, bad.problem, bad.fix, at=at))
     return row
+
+
+def _long_field(
+    values: tuple[object, ...],
+    part: int,
+    value: int,
+    header: _Header,
+    index: dict[str, HeaderMatch],
+) -> Field | None:
+    """The field a long-form row names in its Onderdeel cell (column `part`), found like a
+    column header; None when its Waarde cell (column `value`) is empty."""
+    given = values[value] if value < len(values) else None
+    if _blank(given):
+        return None
+    part_header, value_header = header.texts[part], header.texts[value]
+    name = parse_text(values[part] if part < len(values) else None)
+    if not name:
+        raise ValueProblem(
+            f"Bij de waarde '{parse_text(given)}' staat niet bij welk onderdeel hij hoort.",
+            f"Vul in kolom '{part_header}' de naam van het veld in, zoals 'Werkhouding'.",
+        )
+    match = _match_header(index, name)
+    if match is None:
+        raise ValueProblem(
+            f"{part_header} '{name}' is geen veld van de intake; de waarde in kolom "
+            f"'{value_header}' is niet gelezen.",
+            f"Gebruik in kolom '{part_header}' de naam van een veld, zoals "
+            "'Ondersteuningsniveau' of 'Werkhouding' (zie 'opp-docs templates velden'), of voeg "
+            f"'{name}' als kolomnaam toe in de instellingen onder [kolommen].",
+        )
+    column = next((i for i, f in header.columns.items() if f.key == match.field.key), None)
+    if column is not None:
+        raise ValueProblem(
+            f"{part_header} '{name}' staat ook als eigen kolom '{header.texts[column]}' in deze "
+            "rij.",
+            f"Zet de waarde alleen in kolom '{header.texts[column]}'.",
+        )
+    return match.field
 
 
 # --- joining ------------------------------------------------------------------------------
 
 _IDENTITY = ("achternaam", "roepnaam", "geboortedatum")
+# Name particles that lists sorted on surname write after it: 'Bakker, de', 'Berg van den'.
+_TUSSENVOEGSELS = frozenset(
+    {"de", "den", "der", "des", "van", "het", "'t", "te", "ten", "ter", "in", "op", "aan", "bij",
+     "uit", "voor", "'s", "la", "le", "du", "da", "di", "del", "dos", "von", "zu", "el", "al"}
+)  # fmt: skip
+_APOSTROPHES = str.maketrans(dict.fromkeys("\u2018\u2019\u00b4`", "'"))
+
+
+def _surname_key(name: str) -> str:
+    """A surname for matching: case, accents and spacing folded, the tussenvoegsel in front
+    whichever order it was written in ('Bakker, de' and 'Bakker de' → 'de bakker')."""
+    before, _, after = fold(name.translate(_APOSTROPHES)).partition(",")
+    words, particles = before.split(), after.split()
+    while len(words) > 1 and words[-1] in _TUSSENVOEGSELS:
+        particles.insert(0, words.pop())
+    return " ".join(particles + words)
 
 
 def _same(a: object, b: object) -> bool:
@@ -1155,12 +1384,11 @@ def _join(rows: list[SourceRow]) -> tuple[list[Leerling], list[Problem]]:
     by_identity: dict[tuple[str, str, dt.date], set[str]] = {}
     for nummer, group in groups.items():
         for row in group:
-            identity = row.identity()
-            if identity is not None:
+            for identity in row.identities():
                 by_identity.setdefault(identity, set()).add(nummer)
     for row in without:
-        identity = row.identity()
-        matches = sorted(by_identity.get(identity, set())) if identity else []
+        identities = row.identities()
+        matches = sorted({n for i in identities for n in by_identity.get(i, ())})
         if len(matches) == 1:
             row.values["leerlingnummer"] = matches[0]
             groups[matches[0]].append(row)
@@ -1187,7 +1415,7 @@ def _join(rows: list[SourceRow]) -> tuple[list[Leerling], list[Problem]]:
         else:
             what = (
                 "er is geen aangemelde leerling met deze naam en geboortedatum"
-                if identity
+                if identities
                 else "naam en geboortedatum zijn niet compleet om op te koppelen"
             )
             problems.append(
@@ -1229,7 +1457,15 @@ def _merge(nummer: str, group: list[SourceRow], problems: list[Problem]) -> Leer
             if key not in merged:
                 merged[key], first[key] = value, row
                 continue
-            if _same(merged[key], value):
+            if _agree(key, row, first[key]):
+                if (
+                    key == "achternaam"
+                    and "tussenvoegsel" in row.values
+                    and "tussenvoegsel" not in first[key].values
+                ):
+                    # The surname of a row that splits off its tussenvoegsel, so that the
+                    # letters do not write it twice ('de de Bakker').
+                    merged[key], first[key] = value, row
                 continue
             other = first[key]
             problems.append(_conflict(nummer, key, row, value, other, merged[key]))
@@ -1252,11 +1488,35 @@ def _merge(nummer: str, group: list[SourceRow], problems: list[Problem]) -> Leer
     return _leerling(nummer, merged, [r.place for r in group])
 
 
+def _agree(key: str, a: SourceRow, b: SourceRow) -> bool:
+    """Whether two rows give one value for `key`; 'de Bakker' is 'Bakker' with 'de'."""
+    if _same(a.values[key], b.values[key]):
+        return True
+    return key == "achternaam" and bool(a.surnames() & b.surnames())
+
+
+def _names_differ(a: SourceRow, b: SourceRow) -> bool:
+    """Whether two rows name different children; a row without a name names no other child."""
+    return any(
+        key in a.values and key in b.values and not _agree(key, a, b)
+        for key in ("achternaam", "roepnaam")
+    )
+
+
 def _conflict(
     nummer: str, key: str, here: SourceRow, value: object, there: SourceRow, other: object
 ) -> Problem:
     """One side of a conflict, naming the other side's place and value."""
     both = f"hier '{_shown_value(value)}', in {there.place} '{_shown_value(other)}'"
+    if key == "geboortedatum" and not _names_differ(here, there):
+        # Same number, same name: one child, and one of the two files is wrong.
+        return here.problem(
+            key,
+            f"De twee bestanden geven leerling {nummer} (zelfde nummer en naam) een andere "
+            f"geboortedatum: {both}.",
+            "Zoek uit welke geboortedatum klopt en verbeter de verkeerde in het bestand of in de "
+            "administratie waar het vandaan komt.",
+        )
     if key in _IDENTITY:
         return here.problem(
             key,

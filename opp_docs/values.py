@@ -175,10 +175,41 @@ def _make_date(year: int, month: int, day: int, value: object, what: str) -> dt.
         raise ValueProblem(f"Datum '{show(value)}' bestaat niet.", _date_fix(what)) from None
 
 
-def _from_serial(number: float, value: object, what: str) -> dt.date:
+def _from_number(number: float, value: object, what: str) -> dt.date:
+    """An Excel serial, or the eight digits of year-month-day."""
+    if number.is_integer() and 10_000_000 <= number <= 99_999_999:
+        return _from_eight_digits(f"{int(number)}", value, what)
     if not _SERIAL_MIN <= number <= _SERIAL_MAX:
         raise ValueProblem(f"'{show(value)}' is geen datum.", _date_fix(what))
     return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+# The years of the serials' window; a year outside it is no intake date.
+_FIRST_YEAR = (_EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MIN)).year
+_LAST_YEAR = (_EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MAX)).year
+
+
+def _from_eight_digits(digits: str, value: object, what: str) -> dt.date:
+    """20140103: year-month-day without separators, as exports write a date as a number.
+    Read as day-month-year the same digits would give a year before 1300, so a year in the
+    window settles it. Day-month-year digits (15032014) are not read: typed as a number they
+    lose the leading zero of days 1 to 9, so half of such a column could not be read anyway."""
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    if _FIRST_YEAR <= year <= _LAST_YEAR:
+        return _make_date(year, month, day, value, what)
+    fix = _date_fix(what)
+    if _is_intake_date(int(digits[4:]), int(digits[2:4]), int(digits[:2])):
+        shown = f"{digits[:2]}-{digits[2:4]}-{digits[4:]}"
+        fix = f"Typ {what} als dag-maand-jaar met streepjes: {shown}, als dat de bedoelde datum is."
+    raise ValueProblem(f"In de cel staat het getal {digits}, geen datum.", fix)
+
+
+def _is_intake_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return _FIRST_YEAR <= year <= _LAST_YEAR
 
 
 def parse_date(value: object, what: str = "de datum") -> dt.date | None:
@@ -193,10 +224,10 @@ def parse_date(value: object, what: str = "de datum") -> dt.date | None:
     if isinstance(value, bool | dt.time | dt.timedelta):
         raise ValueProblem(f"'{show(value)}' is geen datum.", _date_fix(what))
     if isinstance(value, int | float):
-        return _from_serial(float(value), value, what)
+        return _from_number(float(value), value, what)
     text = _TRAILING_TIME.sub("", parse_text(value))
-    if text.isdigit() and len(text) == 5:
-        return _from_serial(int(text), value, what)
+    if text.isdigit() and len(text) in (5, 8):
+        return _from_number(float(text), value, what)
     match = _NUMERIC_DATE.match(text)
     if match:
         day, month, year = (int(g) for g in match.groups())

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from opp_docs.cli import main
 from opp_docs.config import Config, MonthDay, load_config
-from opp_docs.errors import ConfigError
+from opp_docs.errors import ConfigError, ConfigFileMissingError
+from tests.intake_helpers import registration, write_xlsx
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -18,8 +21,51 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_missing_file_gives_the_defaults(tmp_path: Path) -> None:
-    assert load_config(tmp_path / "none.toml") == Config()
+def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_config(None) == Config()
+    assert load_config(tmp_path / "opp-docs.toml", required=False) == Config()
+
+
+def test_missing_named_file_is_an_error_naming_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "instellingen-school.toml"
+    with pytest.raises(ConfigFileMissingError) as info:
+        load_config(path)
+    assert str(info.value) == (
+        f"Instellingenbestand {path} bestaat niet; opp-docs gaat niet verder met de "
+        "standaardinstellingen. Controleer de naam en de map (bij --instellingen), of laat "
+        "--instellingen weg om opp-docs.toml in de huidige map te gebruiken."
+    )
+
+
+def test_missing_named_file_stops_the_cli_with_the_message(tmp_path: Path) -> None:
+    path = tmp_path / "instelingen.toml"
+    result = CliRunner().invoke(
+        main,
+        ["check", "--intake", str(tmp_path), "--output", str(tmp_path / "uit"),
+         "--instellingen", str(path)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert f"Instellingenbestand {path} bestaat niet" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "uit").exists()
+
+
+def test_cli_without_settings_file_in_the_folder_uses_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "intake").mkdir()
+    write_xlsx(tmp_path / "intake" / "aanmeldingen.xlsx", [registration("990101")])
+    monkeypatch.chdir(tmp_path)  # the default opp-docs.toml is looked for here, and is absent
+    result = CliRunner().invoke(main, ["check", "--intake", "intake", "--output", "uit"])
+    assert result.exit_code == 0, result.output
+    assert "Intake in orde (1 leerlingen)" in result.output
+
+
+def test_settings_path_that_is_a_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert f"Instellingen {tmp_path}, sleutel '(bestand)'" in str(info.value)
+    assert "kan niet worden gelezen" in str(info.value)
 
 
 def test_shipped_settings_file_is_valid() -> None:

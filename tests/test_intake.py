@@ -19,6 +19,8 @@ from opp_docs.fields import FIELDS, header_key
 from opp_docs.intake import read_intake
 from opp_docs.intake_report import write_intake_report
 from opp_docs.models import IntakeResult, Route, SchoolYear
+from opp_docs.pipeline import run_check
+from opp_docs.routing import propose_route
 from tests.intake_helpers import (
     registration,
     soffice,
@@ -43,6 +45,17 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def blocking(result: IntakeResult) -> list[str]:
     return [str(p) for p in result.problems if p.blocking]
+
+
+def problem_rows(report: Path) -> list[tuple[object, ...]]:
+    """The rows of the intake report's problem sheet, read back."""
+    return list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+
+
+def report_rows(result: IntakeResult, folder: Path) -> list[tuple[object, ...]]:
+    """The problem rows of the intake report, written to `folder` and read back."""
+    write_intake_report(result, folder / "intake-rapport.xlsx")
+    return problem_rows(folder / "intake-rapport.xlsx")
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -164,6 +177,135 @@ def test_synonyms_messy_headers_and_config_synonyms(tmp_path: Path) -> None:
     assert any("'Mijn eigen kolom'" in n and "'Résumé'" in n for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Klassenmentor 1", "tutor"),
+        ("Klassenmentor", "tutor"),
+        ("Mentor 1", "tutor"),
+        ("Mentor(en)", "tutor"),
+        ("Stamnr.", "leerlingnummer"),
+        ("Geb.dat.", "geboortedatum"),
+    ],
+)
+def test_magister_and_somtoday_headers_are_synonyms(tmp_path: Path, header: str, key: str) -> None:
+    canonical = {"leerlingnummer": "Leerlingnummer", "geboortedatum": "Geboortedatum"}
+    row = registration("990101")
+    if key == "tutor":
+        row[header] = "J. Bakker"
+    else:
+        row = {(header if h == canonical[key] else h): v for h, v in row.items()}
+    write_xlsx(tmp_path / "magister.xlsx", [row])
+    result = read(tmp_path)
+    assert blocking(result) == []
+    assert result.notes == []  # no column left unread
+    [student] = result.leerlingen
+    assert (student.leerlingnummer, student.geboortedatum) == ("990101", dt.date(2014, 5, 3))
+    assert student.tutor == ("J. Bakker" if key == "tutor" else "")
+
+
+def long_okr(rows: list[tuple[str, str, object]], **names: str) -> list[dict[str, object]]:
+    """An OKR in long form: one row per student and factor."""
+    return [
+        {"Leerlingnummer": nummer, **names, "Onderdeel": part, "Waarde": value}
+        for nummer, part, value in rows
+    ]
+
+
+def test_okr_in_long_form_is_read_into_the_fields(tmp_path: Path) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [registration("990101"), registration("990102", Roepnaam="Bo")],
+    )
+    write_xlsx(
+        tmp_path / "okr.xlsx",
+        long_okr(
+            [
+                ("990101", "Ondersteuningsniveau", "zwaar"),
+                # Two texts that are also headers: this data row must not become the header.
+                ("990101", "Bevorderende factoren", "Werkhouding"),
+                ("990101", "Eindtoets lezen", "2F"),
+                ("990101", "TLV mogelijk", "ja"),
+                ("990102", "werkhouding:", "Wisselend"),
+                ("990102", "Aantal RT-momenten", 4),
+            ]
+        ),
+    )
+    result = read(tmp_path)
+    assert result.problems == []
+    assert result.notes == [
+        "okr.xlsx, blad 'Blad1': in de lange vorm gelezen (per rij een onderdeel in kolom "
+        "'Onderdeel' met zijn waarde in kolom 'Waarde')."
+    ]
+    bo, sanne = result.leerlingen
+    assert (sanne.ondersteuningsniveau, sanne.bevorderende_factoren) == ("zwaar", "Werkhouding")
+    assert (sanne.toets_lezen, sanne.tlv_mogelijk) == ("2F", True)
+    assert (bo.werkhouding, bo.rt_momenten) == ("Wisselend", 4)
+    assert propose_route(sanne, Config()).route is Route.OPP
+
+
+def test_okr_in_long_form_with_names_and_a_school_synonym(tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "aanmeldingen.xlsx", [registration("990101")])
+    write_csv(
+        tmp_path / "okr.csv",
+        long_okr(
+            [("990101", "Niveau", "licht"), ("990101", "Thuis", "Woont bij moeder.")],
+            Achternaam="Vries",
+            Roepnaam="Sanne",
+        ),
+    )
+    config = Config(synoniemen={"thuissituatie": ("Thuis",), "ondersteuningsniveau": ("Niveau",)})
+    result = read(tmp_path, config)
+    assert result.problems == []
+    [sanne] = result.leerlingen
+    assert (sanne.ondersteuningsniveau, sanne.thuissituatie) == ("licht", "Woont bij moeder.")
+
+
+def test_okr_in_long_form_refuses_what_it_cannot_place(tmp_path: Path) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [registration("990101"), registration("990102", Roepnaam="Bo")],
+    )
+    write_xlsx(
+        tmp_path / "okr.xlsx",
+        long_okr(
+            [
+                ("990101", "Lievelingsvak", "gym"),
+                ("990101", "Werkhouding", "Goed"),
+                ("990102", "Ondersteuningsniveau", "heel zwaar"),
+                ("990102", "", "Rustig"),
+                ("990102", "Leerlingnummer", "990103"),
+            ]
+        ),
+    )
+    result = read(tmp_path)
+    assert result.blocked() == {"990101", "990102"}
+    assert [str(p) for p in result.problems] == [
+        "okr.xlsx, blad 'Blad1', rij 2, kolom 'Onderdeel': Onderdeel 'Lievelingsvak' is geen "
+        "veld van de intake; de waarde in kolom 'Waarde' is niet gelezen. Gebruik in kolom "
+        "'Onderdeel' de naam van een veld, zoals 'Ondersteuningsniveau' of 'Werkhouding' (zie "
+        "'opp-docs templates velden'), of voeg 'Lievelingsvak' als kolomnaam toe in de "
+        "instellingen onder [kolommen].",
+        "okr.xlsx, blad 'Blad1', rij 4, kolom 'Waarde': Ondersteuningsniveau 'heel zwaar' is "
+        "onbekend. Vul basis, licht (meer dan basisondersteuning, niet ernstig) of zwaar "
+        "(ernstig of hardnekkig) in.",
+        "okr.xlsx, blad 'Blad1', rij 5, kolom 'Onderdeel': Bij de waarde 'Rustig' staat niet bij "
+        "welk onderdeel hij hoort. Vul in kolom 'Onderdeel' de naam van het veld in, zoals "
+        "'Werkhouding'.",
+        "okr.xlsx, blad 'Blad1', rij 6, kolom 'Onderdeel': Onderdeel 'Leerlingnummer' staat "
+        "ook als eigen kolom 'Leerlingnummer' in deze rij. Zet de waarde alleen in kolom "
+        "'Leerlingnummer'.",
+    ]
+    assert [s.werkhouding for s in result.leerlingen] == ["", "Goed"]  # Bo, Sanne
+    rows = report_rows(result, tmp_path / "uit")
+    assert [row[:5] + row[7:] for row in rows] == [
+        ("okr.xlsx", "Blad1", 2, "Onderdeel", "Lievelingsvak", "990101", "ja"),
+        ("okr.xlsx", "Blad1", 4, "Waarde", "heel zwaar", "990102", "ja"),
+        ("okr.xlsx", "Blad1", 5, "Onderdeel", None, "990102", "ja"),
+        ("okr.xlsx", "Blad1", 6, "Onderdeel", "Leerlingnummer", "990102", "ja"),
+    ]
+
+
 # --- messy workbooks ----------------------------------------------------------------------
 
 
@@ -218,6 +360,42 @@ def test_excel_serial_dates_and_zero_padded_numbers(tmp_path: Path) -> None:
     assert blocking(result) == []
     assert result.leerlingen[0].leerlingnummer == "012345"
     assert result.leerlingen[0].geboortedatum == dt.date(2014, 5, 3)
+
+
+def test_number_in_a_date_cell_is_one_bad_cell_not_a_broken_file(tmp_path: Path) -> None:
+    # 20140103 typed into a date cell lies beyond Excel's calendar (Excel shows ####).
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Blad1"
+    sheet.append(list(registration()))
+    for nummer, roepnaam, geboren in (
+        ("990101", "Sanne", 20140103),
+        ("990102", "Bo", 15032014),
+        ("990103", "Ed", 10**12),
+        ("990104", "Lot", dt.date(2014, 2, 1)),
+    ):
+        sheet.append(list(registration(nummer, Roepnaam=roepnaam, Geboortedatum=geboren).values()))
+    for row in range(2, 6):
+        sheet[f"E{row}"].number_format = "DD-MM-YYYY"
+    workbook.save(tmp_path / "aanmeldingen.xlsx")
+    result = read(tmp_path)
+    assert result.blocked() == {"990102", "990103"}
+    born = {s.leerlingnummer: s.geboortedatum for s in result.leerlingen}
+    assert born["990101"] == dt.date(2014, 1, 3)
+    assert born["990104"] == dt.date(2014, 2, 1)
+    assert [str(p) for p in result.problems] == [
+        "aanmeldingen.xlsx, blad 'Blad1', rij 3, kolom 'Geboortedatum': In de cel staat het "
+        "getal 15032014, geen datum. Typ de geboortedatum als dag-maand-jaar met streepjes: "
+        "15-03-2014, als dat de bedoelde datum is.",
+        "aanmeldingen.xlsx, blad 'Blad1', rij 4, kolom 'Geboortedatum': '1000000000000' is "
+        "geen datum. Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 3-5-2014.",
+    ]
+    rows = report_rows(result, tmp_path / "uit")
+    assert [row[:5] + row[7:] for row in rows] == [
+        ("aanmeldingen.xlsx", "Blad1", 3, "Geboortedatum", "15032014", "990102", "ja"),
+        ("aanmeldingen.xlsx", "Blad1", 4, "Geboortedatum", "1000000000000", "990103", "ja"),
+    ]
 
 
 def test_formula_without_cached_value_is_a_clear_problem(tmp_path: Path) -> None:
@@ -337,6 +515,70 @@ def test_csv_sep_line_and_excel_text_trick(tmp_path: Path) -> None:
     assert result.leerlingen[0].places[0].row == 3
 
 
+# --- "Excel" downloads that are a web page or text ---------------------------------------
+
+HTML_EXPORT = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Export</title></head><body>
+<table border="1">
+<tr><td colspan="6"><b>Aanmeldingen 2026-2027</b></td></tr>
+<tr><th>Stamnr.</th><th>Achternaam</th><th>Tussenv.</th><th>Roepnaam</th><th>Geb.dat.</th>
+    <th>Basisschool</th><th>Advies</th><th>Klassenmentor 1</th></tr>
+<tr><td>0990101</td><td>Vries</td><td>de</td><td>Zo&euml;</td><td>03-05-2014</td>
+    <td>De&nbsp;Regenboog</td><td>vmbo-kb</td><td>J. Bakker</td></tr>
+<tr><td>0990102</td><td>Bakker</td><td></td><td>Bo</td><td>01-03-2014</td>
+    <td>Sint-Jozef<br>dependance</td><td colspan="2">havo</td></tr>
+<tr><td></td><td></td></tr>
+</table></body></html>
+"""
+
+
+def test_xls_that_is_a_web_page_is_read_as_text(tmp_path: Path) -> None:
+    (tmp_path / "export.xls").write_text(HTML_EXPORT, encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = read(tmp_path)
+    assert snapshot(tmp_path) == before
+    assert blocking(result) == []
+    zoe, bo = sorted(result.leerlingen, key=lambda s: s.leerlingnummer)
+    assert (zoe.leerlingnummer, zoe.naam, zoe.geboortedatum) == (
+        "0990101",
+        "Zoë de Vries",
+        dt.date(2014, 5, 3),
+    )
+    assert (zoe.basisschool, zoe.tutor) == ("De Regenboog", "J. Bakker")
+    assert (bo.leerlingnummer, bo.basisschool, bo.schooladvies, bo.tutor) == (
+        "0990102",
+        "Sint-Jozef\ndependance",
+        "havo",
+        "",
+    )
+    assert [p.row for p in bo.places] == [4]
+    assert result.notes == [
+        "export.xls is eigenlijk een webpagina met een tabel (HTML) en is zo gelezen, elke cel "
+        "als tekst."
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+def test_xls_that_is_tab_separated_text_is_read_as_csv(tmp_path: Path, encoding: str) -> None:
+    write_csv(
+        tmp_path / "export.xls",
+        [registration("0990101", Roepnaam="Zoë"), registration("0990102", Roepnaam="Bo")],
+        delimiter="\t",
+        encoding=encoding,
+    )
+    before = snapshot(tmp_path)
+    result = read(tmp_path)
+    assert snapshot(tmp_path) == before
+    assert blocking(result) == []
+    assert [(s.leerlingnummer, s.roepnaam) for s in result.leerlingen] == [
+        ("0990102", "Bo"),
+        ("0990101", "Zoë"),
+    ]
+    assert result.notes == [
+        "export.xls is eigenlijk een tekstbestand (zoals CSV) en is zo gelezen, elke cel als tekst."
+    ]
+
+
 # --- files that are ignored or cannot be read ---------------------------------------------
 
 
@@ -452,6 +694,99 @@ def test_row_without_number_is_matched_on_name_and_birth_date(tmp_path: Path) ->
     assert "naam en geboortedatum gekoppeld" in note.problem
 
 
+@pytest.mark.parametrize(
+    ("achternaam", "tussenvoegsel", "in_okr"),
+    [
+        ("Bakker", "de", "de Bakker"),
+        ("Bakker", "de", "DE BAKKER"),
+        ("Bakker", "de", "Bakker, de"),
+        ("Bakker", "de", "Bakker de"),
+        ("Bakker", "de", "Bakker"),  # the OKR left the tussenvoegsel out, as before
+        ("Berg", "van den", "Berg, van den"),
+        ("Berg", "van den", "Berg van den"),
+        ("Hart", "'t", "’t Hart"),
+        ("Brée", "de", "de Bree"),
+        ("de Bakker", None, "Bakker, de"),
+    ],
+)
+def test_okr_row_without_number_matches_whatever_the_tussenvoegsel_order(
+    tmp_path: Path, achternaam: str, tussenvoegsel: str | None, in_okr: str
+) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [
+            registration(
+                "990101", Achternaam=achternaam, Tussenvoegsel=tussenvoegsel, Roepnaam="Daan"
+            ),
+            registration("990102", Achternaam="Bakker", Tussenvoegsel=None, Roepnaam="Bo"),
+        ],
+    )
+    write_xlsx(
+        tmp_path / "okr.xlsx",
+        [
+            {
+                "Achternaam": in_okr,
+                "Roepnaam": "Daan",
+                "Geboortedatum": dt.date(2014, 5, 3),
+                "Ondersteuningsniveau": "zwaar",
+            }
+        ],
+    )
+    result = read(tmp_path)
+    daan = next(s for s in result.leerlingen if s.leerlingnummer == "990101")
+    assert daan.ondersteuningsniveau == "zwaar"
+    assert daan.naam == " ".join(p for p in ("Daan", tussenvoegsel, achternaam) if p)
+    assert propose_route(daan, Config()).route is Route.OPP
+    [note] = result.problems
+    assert (note.place.file, note.blocking, note.leerlingnummer) == ("okr.xlsx", False, "990101")
+    assert note.problem == (
+        "Deze rij heeft geen leerlingnummer en is op naam en geboortedatum gekoppeld aan "
+        "leerling 990101."
+    )
+
+
+def test_surname_with_tussenvoegsel_in_front_is_no_second_child(tmp_path: Path) -> None:
+    # The OKR's file sorts first, so its 'de Bakker' is met before the registration's 'Bakker'.
+    write_xlsx(tmp_path / "a-okr.xlsx", [{"Leerlingnummer": "990101", "Achternaam": "de Bakker"}])
+    write_xlsx(
+        tmp_path / "b-aanmeldingen.xlsx",
+        [registration("990101", Achternaam="Bakker", Tussenvoegsel="de", Roepnaam="Daan")],
+    )
+    result = read(tmp_path)
+    assert result.problems == []
+    [daan] = result.leerlingen
+    assert (daan.naam, daan.achternaam) == ("Daan de Bakker", "Bakker")
+
+
+def test_okr_row_that_matches_nobody_stays_a_visible_problem(tmp_path: Path) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [registration("990101", Achternaam="Bakker", Tussenvoegsel="de", Roepnaam="Daan")],
+    )
+    write_xlsx(
+        tmp_path / "okr.xlsx",
+        [
+            {
+                "Achternaam": "de Backer",
+                "Roepnaam": "Daan",
+                "Geboortedatum": dt.date(2014, 5, 3),
+                "Ondersteuningsniveau": "zwaar",
+            }
+        ],
+    )
+    summary = run_check(tmp_path, tmp_path / "uit", YEAR, Config())
+    assert summary.intake_problems == 1
+    [problem] = summary.intake.problems
+    assert str(problem) == (
+        "okr.xlsx, blad 'Blad1', rij 2, kolom 'Leerlingnummer': Deze rij heeft geen (geldig) "
+        "leerlingnummer en er is geen aangemelde leerling met deze naam en geboortedatum. "
+        "Vul het leerlingnummer in zoals het in de leerlingadministratie staat."
+    )
+    assert problem.blocking
+    rows = problem_rows(summary.intake_report)
+    assert [row[:4] + row[8:] for row in rows] == [("okr.xlsx", "Blad1", 2, "Leerlingnummer", "ja")]
+
+
 def test_conflicts_are_reported_with_both_places(tmp_path: Path) -> None:
     write_xlsx(tmp_path / "a.xlsx", [registration("1"), registration("2", Roepnaam="Bo")])
     write_csv(
@@ -473,6 +808,44 @@ def test_conflicts_are_reported_with_both_places(tmp_path: Path) -> None:
     assert drie and "geen enkele aanmeldlijst" in drie[0].problem
     assert result.blocked() == {"1", "2", "3"}
     assert [s.leerlingnummer for s in result.leerlingen] == ["2", "1"]  # Bo, Sanne
+
+
+def test_same_child_with_two_birth_dates_is_a_data_conflict(tmp_path: Path) -> None:
+    write_xlsx(
+        tmp_path / "aanmeldingen.xlsx",
+        [registration("990101"), registration("990102", Roepnaam="Bo")],
+    )
+    write_csv(
+        tmp_path / "somtoday.csv",
+        [
+            # The same child (number and name), another birth date: one of the two is wrong.
+            registration("990101", Geboortedatum="4-5-2014"),
+            # Another name and another birth date: the number is used for two children.
+            registration("990102", Roepnaam="Ed", Geboortedatum="4-5-2014"),
+        ],
+    )
+    result = read(tmp_path)
+    assert result.blocked() == {"990101", "990102"}
+    sanne = [str(p) for p in result.problems if p.leerlingnummer == "990101"]
+    assert sanne == [
+        "aanmeldingen.xlsx, blad 'Blad1', rij 2, kolom 'Geboortedatum': De twee bestanden geven "
+        "leerling 990101 (zelfde nummer en naam) een andere geboortedatum: hier '3-5-2014', in "
+        "somtoday.csv, rij 2 '4-5-2014'. Zoek uit welke geboortedatum klopt en verbeter de "
+        "verkeerde in het bestand of in de administratie waar het vandaan komt.",
+        "somtoday.csv, rij 2, kolom 'Geboortedatum': De twee bestanden geven leerling 990101 "
+        "(zelfde nummer en naam) een andere geboortedatum: hier '4-5-2014', in "
+        "aanmeldingen.xlsx, blad 'Blad1', rij 2 '3-5-2014'. Zoek uit welke geboortedatum klopt "
+        "en verbeter de verkeerde in het bestand of in de administratie waar het vandaan komt.",
+    ]
+    bo = [p for p in result.problems if p.leerlingnummer == "990102"]
+    assert {p.column for p in bo} == {"Roepnaam", "Geboortedatum"}
+    assert all("twee verschillende kinderen" in p.problem for p in bo)
+    assert all("verbeter het nummer van het andere kind" in p.fix for p in bo)
+    rows = report_rows(result, tmp_path / "uit")
+    assert [row[:5] for row in rows if row[7] == "990101"] == [
+        ("aanmeldingen.xlsx", "Blad1", 2, "Geboortedatum", "3-5-2014"),
+        ("somtoday.csv", None, 2, "Geboortedatum", "4-5-2014"),
+    ]
 
 
 def test_pdf_reports_are_matched_on_number_in_name(tmp_path: Path) -> None:

@@ -99,6 +99,51 @@ def test_date_cells_and_serials() -> None:
     assert parse_date("  ") is None
 
 
+@pytest.mark.parametrize("value", [20140103, 20140103.0, "20140103", " 20140103 "])
+def test_eight_digits_year_month_day_are_a_date(value: object) -> None:
+    # A date typed as a number, or exported as one: read the other way round (day-month-year)
+    # the year would fall before 1300, so the reading is never in doubt.
+    assert parse_date(value) == dt.date(2014, 1, 3)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem", "fix"),
+    [
+        (
+            15032014,
+            "In de cel staat het getal 15032014, geen datum.",
+            "Typ de geboortedatum als dag-maand-jaar met streepjes: 15-03-2014, als dat de "
+            "bedoelde datum is.",
+        ),
+        (
+            "15032014",
+            "In de cel staat het getal 15032014, geen datum.",
+            "Typ de geboortedatum als dag-maand-jaar met streepjes: 15-03-2014, als dat de "
+            "bedoelde datum is.",
+        ),
+        (
+            20141303,
+            "Datum '20141303' bestaat niet.",
+            "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 3-5-2014.",
+        ),
+        (
+            18991231,
+            "In de cel staat het getal 18991231, geen datum.",
+            "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 3-5-2014.",
+        ),
+        (
+            10**12,
+            "'1000000000000' is geen datum.",
+            "Vul de geboortedatum in als dag-maand-jaar, bijvoorbeeld 3-5-2014.",
+        ),
+    ],
+)
+def test_numbers_that_are_no_date(value: object, problem: str, fix: str) -> None:
+    with pytest.raises(ValueProblem) as info:
+        parse_date(value, "de geboortedatum")
+    assert (info.value.problem, info.value.fix) == (problem, fix)
+
+
 @given(st.dates(min_value=dt.date(1911, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_date_round_trips_through_every_form(day: dt.date) -> None:
     serial = (day - dt.date(1899, 12, 30)).days
@@ -108,6 +153,7 @@ def test_date_round_trips_through_every_form(day: dt.date) -> None:
         f"{day.day}/{day.month}/{day.year}",
         day.isoformat(),
         serial,
+        int(f"{day:%Y%m%d}"),
     ]
     for form in forms:
         assert parse_date(form) == day
