@@ -26,6 +26,7 @@ import hashlib
 import importlib.metadata
 import importlib.resources
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,11 @@ _RANGE_MARKS = frozenset(
         "permEnd",
         "proofErr",
     )
+)
+
+# The parts whose text can hold a table; parsing the others (styles.xml above all) costs time.
+_STORIES = re.compile(
+    r"word/(?:document|header\d*|footer\d*|footnotes|endnotes|comments|glossary/document)\.xml"
 )
 
 
@@ -161,7 +167,7 @@ def cells_without_final_paragraph(path: Path) -> list[str]:
     found = []
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
-            if not (name.startswith("word/") and name.endswith(".xml")):
+            if not _STORIES.fullmatch(name):
                 continue
             try:
                 root = etree.fromstring(z.read(name))
