@@ -9,7 +9,7 @@ STAMP := $(VENV)/.geinstalleerd
 SCHOOLJAAR ?=
 SCHOOLJAAR_OPTIE := $(if $(SCHOOLJAAR),--schooljaar $(SCHOOLJAAR),)
 
-.PHONY: help install demo dossiers planning check test lint bench clean libreoffice
+.PHONY: help install demo dossiers planning check test lint bench clean libreoffice validator
 
 help: ## Toon deze lijst
 	@echo "opp-docs: van intake-exports naar OPP-documenten en dossiers"
@@ -42,8 +42,12 @@ planning: install ## Schrijf alleen de overzichten voor de teamleider (snel; maa
 check: install ## Controleer alleen de bestanden in intake/ en schrijf het intakerapport
 	$(BIN)/opp-docs check --intake intake --output output $(SCHOOLJAAR_OPTIE)
 
-test: install ## Draai alle tests
+test: install validator ## Draai alle tests
 	$(BIN)/python -m pytest -q
+
+# Only the tests need it (Mono's C# compiler for the Word-file validator); make demo does not.
+validator:
+	@bash tools/install-validator.sh
 
 .PHONY: fuzz
 fuzz: install ## Bestook intakelezer en sjablonen lang met willekeurige invoer (OPP_FUZZ_EXAMPLES=n)
@@ -59,5 +63,5 @@ bench: install ## Meet de snelheid: intake van 5.000 rijen, en de hele keten op 
 	$(BIN)/python tools/bench.py
 
 clean: ## Verwijder gegenereerde hulpbestanden en output/demo (nooit intake/ of uw dossiers)
-	rm -rf output/demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf output/demo build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

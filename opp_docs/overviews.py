@@ -1109,7 +1109,29 @@ def _paragraph_border(paragraph: Paragraph, side: str) -> None:
     for key, value in (("val", "single"), ("sz", "4"), ("space", "4"), ("color", BORDER)):
         line.set(qn(f"w:{key}"), value)
     borders.append(line)
-    ppr.insert(0, borders)
+    # After what the schema puts before it (the footer's pStyle, above all): Word repairs a
+    # paragraph whose properties come in another order.
+    before = [child for child in ppr if child.tag in _BEFORE_PBDR]
+    if before:
+        before[-1].addnext(borders)
+    else:
+        ppr.insert(0, borders)
+
+
+# What comes before w:pBdr in a w:pPr (ECMA-376 part 1, CT_PPrBase).
+_BEFORE_PBDR = frozenset(
+    qn(f"w:{name}")
+    for name in (
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+    )
+)
 
 
 def _title(
@@ -1202,12 +1224,13 @@ _COMPACT = _make_compact(_loose_paragraph())._p.pPr
 def _table(document: DocxDocument, widths: Sequence[float]) -> Table:
     table: Table = document.add_table(rows=0, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
+    table.autofit = False  # writes the table's one w:tblLayout, fixed
     tblpr = table._tbl.tblPr
     for child in list(tblpr):
         if child.tag in (qn("w:tblStyle"), qn("w:tblW"), qn("w:tblLook")):
             tblpr.remove(child)
-    # Children in schema order: tblW, jc (already there), tblBorders, tblLayout, tblCellMar.
+    # Children in schema order, tblW, jc, tblBorders, tblLayout, tblCellMar: Word repairs a
+    # table whose properties come in another order.
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths) * 567)))
     width.set(qn("w:type"), "dxa")
@@ -1218,10 +1241,7 @@ def _table(document: DocxDocument, widths: Sequence[float]) -> Table:
         for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", BORDER)):
             line.set(qn(f"w:{key}"), value)
         borders.append(line)
-    tblpr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar")
     margins = OxmlElement("w:tblCellMar")
     for side, twips in (("top", 50), ("left", 100), ("bottom", 50), ("right", 100)):
         margin = OxmlElement(f"w:{side}")

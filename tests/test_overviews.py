@@ -47,6 +47,7 @@ from opp_docs.pipeline import run_planning
 from opp_docs.render import build_context, count_prompts, render_document, template_path
 from opp_docs.routing import propose_route
 from opp_docs.voorbeeld import write_example_intake
+from tests.ooxml import assert_valid_docx
 
 REPO = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -585,10 +586,40 @@ def test_docentenoverzicht_after_the_plan_deadline(
     assert sem == "Nog niet beschreven in het plan; vraag de leerlingbegeleider."
 
 
+def test_docentenoverzicht_opens_in_word_without_repair(
+    tmp_path: Path, cohort: list[StudentOutcome]
+) -> None:
+    """Every kind of row: advice with bullets, one too long to keep on a page, none yet."""
+    lina = outcome(
+        leerling(
+            "990007",
+            "Vries",
+            "Lina",
+            tussenvoegsel="de",
+            klas="1A",
+            ondersteuningsniveau="licht",
+            dyscalculie=True,
+        ),
+        *plan_documents(
+            tmp_path / "2026-2027" / "leerlingen" / "990007",
+            DocumentKind.OPP_LIGHT,
+            advice=("Geef korte instructies. " * 40,),
+            bullets=("Vaste plek vooraan.", "Toets in een aparte ruimte."),
+            prompts=0,
+        ),
+    )
+    files = write(tmp_path, *cohort, lina, today=D(2026, 11, 1))
+    rows = docx.Document(str(files[DOCENTENOVERZICHT])).tables[0].rows
+    (row,) = [r for r in rows if r.cells[0].text.startswith("Lina de Vries")]
+    assert "• Toets in een aparte ruimte." in row.cells[3].text
+    assert_valid_docx(files[DOCENTENOVERZICHT])
+
+
 def test_docentenoverzicht_without_plans(tmp_path: Path) -> None:
     files = write(tmp_path, outcome(leerling("990005", "Mulder", "Emma")), today=D(2026, 9, 1))
     lines = docx_lines(files[DOCENTENOVERZICHT])
     assert "Er zijn (nog) geen leerlingen met een OPP of OPP light." in lines
+    assert_valid_docx(files[DOCENTENOVERZICHT])
 
 
 def test_every_file_is_written_whole(tmp_path: Path, cohort: list[StudentOutcome]) -> None:

@@ -22,6 +22,7 @@ from opp_docs.formatting import datum
 from opp_docs.models import SchoolYear
 from opp_docs.pipeline import RunOptions, run_dossiers
 from opp_docs.voorbeeld import COHORT, DEMO_BEGELEIDER, DEMO_TEAMLEIDER
+from tests.ooxml import assert_valid_docx
 
 pytestmark = pytest.mark.libreoffice
 
@@ -220,6 +221,22 @@ def test_student_of_sixteen_gives_consent(demo: Path, manifest: dict[str, Any]) 
     text = docx_text(demo / YEAR / sheet["docx"])
     assert "instemming" in text.lower()
     assert "gezien en besproken" not in text
+
+
+def test_every_word_file_opens_in_word_without_repair(demo: Path, manifest: dict[str, Any]) -> None:
+    """The files as the run wrote them: every kind of document and the teachers' overview.
+    (A dossier's cover is a passing file, gone with its PDF: test_ooxml checks it.)"""
+    year = demo / YEAR
+    documents = [d for s in manifest["leerlingen"] for d in s["documenten"]]
+    assert {d["soort"] for d in documents} == {
+        "informatiebrief",
+        "opp",
+        "opp-light",
+        "ondertekeningsblad",
+        "tussenevaluatie",
+        "eindevaluatie",
+    }
+    assert_valid_docx(*(year / d["docx"] for d in documents), year / "docentenoverzicht.docx")
 
 
 def test_output_is_private(demo: Path) -> None:

@@ -367,7 +367,7 @@ def make_table(
 ) -> Table:
     table = doc.add_table(rows=0, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
+    table.autofit = False  # writes the table's w:tblLayout: a second one makes Word repair it
     tblpr = table._tbl.tblPr
     style = tblpr.find(qn("w:tblStyle"))
     if style is not None:
@@ -378,9 +378,6 @@ def make_table(
     for old in tblpr.findall(qn("w:tblW")):
         tblpr.remove(old)
     tblpr.append(width)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
     bdr = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         if borders:
