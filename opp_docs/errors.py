@@ -70,6 +70,15 @@ class ConversionError(OppDocsError):
 class OutputBusyError(OppDocsError):
     """Raised when another run holds the lock on the output folder."""
 
+    def __init__(self, *, lock: str, holder: str = "") -> None:
+        self.lock = lock
+        by = f" door proces {holder}" if holder else ""
+        super().__init__(
+            f"Er loopt al een opp-docs-run op deze uitvoermap: het slot {lock} is in gebruik{by}. "
+            "Wacht tot die run klaar is en probeer het dan opnieuw. Verwijder het slot niet: het "
+            "gaat vanzelf open zodra die run stopt, ook als die vastloopt of wordt afgebroken."
+        )
+
 
 # Errors of the output folder. `place` is the spot as the terminal may show it: inside a
 # student's folder only the student number (see files.shown_path), never a name.
