@@ -26,6 +26,7 @@ from opp_docs.errors import (
 from opp_docs.files import shown_path
 from opp_docs.formatting import datum
 from opp_docs.models import RunSummary, SchoolYear
+from opp_docs.overviews import OVERZICHT
 from opp_docs.pipeline import RunOptions, run_check, run_dossiers, run_planning
 from opp_docs.retention import delete, expired_years
 from opp_docs.run_details import detail_lines
@@ -94,8 +95,9 @@ verbose_option = click.option(
     "--verbose",
     "-v",
     is_flag=True,
-    help="Toon ook de aantallen per bestand, de plaats van elk probleem en per leerlingnummer "
-    "de route. Nooit namen of de tekst uit de OKR.",
+    help="Toon ook de aantallen per bestand, de plaats van elk probleem, per leerlingnummer "
+    "de route, en welke bestanden niet gelukt zijn (hun naam is die van de leerling). Nooit de "
+    "tekst uit de OKR.",
 )
 # The password itself is never an argument: it would show in the process list and the history.
 MIN_PASSWORD = 12
@@ -538,7 +540,7 @@ def _run(options: RunOptions, verbose: bool = False) -> None:
         f"documenten: {summary.made} gemaakt, {summary.reused} hergebruikt, "
         f"{summary.failed} mislukt."
     )
-    click.echo(f"Uitvoer: {summary.year_dir}")
+    _print_closing_line(summary, verbose)
 
 
 @contextmanager
@@ -559,15 +561,48 @@ def _print_details(summary: RunSummary, verbose: bool) -> None:
 
 
 def _print_intake_line(summary: RunSummary) -> None:
+    # Not blocking, but still for the user to act on: a report PDF that went to no student.
+    notes = sum(1 for p in summary.intake.problems if not p.blocking) if summary.intake else 0
     if summary.intake_problems:
         click.echo(
             f"Let op: {summary.intake_problems} probleem/problemen in de intake; "
             f"{summary.blocked} leerling(en) krijgen deze keer geen nieuwe documenten. "
             f"Zie {summary.intake_report}"
         )
+    elif notes:
+        click.echo(
+            f"Let op: de intake is gelezen ({summary.students} leerlingen), met {notes} "
+            f"melding(en) om na te kijken. Zie {summary.intake_report}"
+        )
     else:
         click.echo(
             f"Intake in orde ({summary.students} leerlingen). Rapport: {summary.intake_report}"
+        )
+
+
+def _print_closing_line(summary: RunSummary, verbose: bool) -> None:
+    """The last line says whether the user must look at something, and where. With -v the
+    problems of the run itself come first: they name the files, and so the students, which the
+    user needs to act on them. The intake's are left out: they may quote the intake's cells."""
+    from_intake = {str(p) for p in summary.intake.problems} if summary.intake else set()
+    with_problems = [o for o in summary.outcomes if o.problems or o.blocked]
+    found = [
+        (o.leerling.leerlingnummer, p)
+        for o in with_problems
+        for p in o.problems
+        if p not in from_intake
+    ]
+    if verbose and found:
+        click.echo("Niet gelukt of na te kijken (per leerlingnummer):")
+        for nummer, problem in found:
+            click.echo(f"  {nummer}: {problem}")
+    click.echo(f"Uitvoer: {summary.year_dir}")
+    if with_problems:
+        more = " Met -v staan hier ook de bestanden." if found and not verbose else ""
+        click.echo(
+            f"Let op: {len(with_problems)} leerling(en) met een probleem. Lees in de kolom "
+            f"Problemen van {summary.year_dir / OVERZICHT} per leerling wat er is, los het op "
+            f"en draai opnieuw.{more}"
         )
 
 
