@@ -48,7 +48,8 @@ from opp_docs._merged_docx import Metadata, compatible_groups, merge, split_pdf
 from opp_docs.errors import ConversionError
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
-# The pool's temporary folder: this prefix, the process id, and a random part.
+# Work folders (the pool's, and those with copies of the intake): this prefix, the process id,
+# and a random part.
 WORK_DIR_PREFIX = "opp-docs-lo-"
 WORKER_SCRIPT = Path(__file__).with_name("_lo_worker.py")
 # Names a Python with the `uno` module, for installations where it is not /usr/bin/python3.
@@ -241,8 +242,7 @@ class ConverterPool:
         if self.work_dir is None:
             self._soffice = find_soffice()
             self._python = find_uno_python(self._soffice)
-            _remove_stale_work_dirs()
-            self.work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
+            self.work_dir = _new_work_dir()
             _LIVE_POOLS.add(self)
 
     def _queue(self, job: _Job) -> None:
@@ -527,7 +527,8 @@ class _Worker:
                 cwd=directory,
                 # Its own session: Ctrl-C reaches only opp-docs, which then stops the group.
                 start_new_session=True,
-                env={**os.environ, "HOME": str(directory)},
+                # LibreOffice's temporary files too go where a killed run's are removed.
+                env={**os.environ, "HOME": str(directory), "TMPDIR": str(directory)},
             )
 
     def wait_ready(self) -> None:
@@ -603,9 +604,27 @@ def _last_line(log: Path) -> str:
 _LIVE_POOLS: set[ConverterPool] = set()
 
 
+@contextlib.contextmanager
+def work_folder() -> Iterator[Path]:
+    """A private temporary folder for copies of students' data, removed when the block ends.
+    When this process is killed first, the next run removes it (see _remove_stale_work_dirs)."""
+    folder = _new_work_dir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _new_work_dir() -> Path:
+    """A folder only this user can enter (mkdtemp: 0700), named after this process."""
+    _remove_stale_work_dirs()
+    return Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
+
+
 def _remove_stale_work_dirs() -> None:
     """Remove the work folders of runs that were killed (kill -9, a power cut): they may hold
-    joined copies of students' documents. Only our own, and only when their process is gone."""
+    copies of the intake and of students' documents. Only our own, and only when their process
+    is gone."""
     for folder in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*-*"):
         pid = folder.name[len(WORK_DIR_PREFIX) :].split("-", 1)[0]
         try:
@@ -645,8 +664,7 @@ def _run_batch(
 def _convert_once(
     soffice: str, jobs: list[tuple[Path, Path]], fmt: str
 ) -> tuple[dict[Path, Path], str]:
-    with tempfile.TemporaryDirectory(prefix="opp-docs-lo-") as work:
-        work_dir = Path(work)
+    with work_folder() as work_dir:
         in_dir, out_dir, profile = work_dir / "in", work_dir / "out", work_dir / "profile"
         in_dir.mkdir()
         out_dir.mkdir()
@@ -676,7 +694,7 @@ def _convert_once(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={**os.environ, "HOME": str(work_dir)},
+            env={**os.environ, "HOME": str(work_dir), "TMPDIR": str(work_dir)},
         )
         try:
             output, _ = proc.communicate(timeout=timeout)

@@ -1,6 +1,7 @@
 """All errors opp-docs raises on purpose. Each message is Dutch and says what to do.
 
-The CLI turns an `OppDocsError` into a clean message and exit status 1; anything else is a bug.
+The CLI (`cli._Funnel`) turns an `OppDocsError`, and an `OSError` by its errno, into one such
+message and exit status 1; anything else is a bug, shown by its type only.
 """
 
 from __future__ import annotations
@@ -80,3 +81,77 @@ class ConversionError(OppDocsError):
 
 class OutputBusyError(OppDocsError):
     """Raised when another run holds the lock on the output folder."""
+
+    def __init__(self, *, lock: str, holder: str = "") -> None:
+        self.lock = lock
+        by = f" door proces {holder}" if holder else ""
+        super().__init__(
+            f"Er loopt al een opp-docs-run op deze uitvoermap: het slot {lock} is in gebruik{by}. "
+            "Wacht tot die run klaar is en probeer het dan opnieuw. Verwijder het slot niet: het "
+            "gaat vanzelf open zodra die run stopt, ook als die vastloopt of wordt afgebroken."
+        )
+
+
+# Errors of the output folder. `place` is the spot as the terminal may show it: inside a
+# student's folder only the student number (see files.shown_path), never a name.
+
+
+class NoAccessError(OppDocsError):
+    """Raised when the system refuses opp-docs a folder or file (permissions, a read-only disk)."""
+
+    def __init__(self, *, place: str) -> None:
+        self.place = place
+        super().__init__(
+            f"Geen toegang tot {place}: opp-docs mag daar niet schrijven (of lezen). Geef uw "
+            "gebruiker schrijfrechten op die map, of kies met --output een andere map, en draai "
+            "opnieuw."
+        )
+
+
+class DiskFullError(OppDocsError):
+    """Raised when the disk (or the user's share of it) has no room for what the run writes."""
+
+    def __init__(self, *, place: str) -> None:
+        self.place = place
+        super().__init__(
+            f"De schijf is vol: opp-docs kon niet schrijven in {place}. Er staat geen half "
+            "geschreven bestand; wat er al stond, is er nog. Maak ruimte vrij (of kies met "
+            "--output een map op een andere schijf) en draai opnieuw."
+        )
+
+
+class InTheWayError(OppDocsError):
+    """Raised when a file stands where the output needs a folder, or a folder where a file."""
+
+    def __init__(self, *, place: str, folder_needed: bool = True) -> None:
+        self.place = place
+        found, needed = ("een bestand", "een map") if folder_needed else ("een map", "een bestand")
+        super().__init__(
+            f"Er staat {found} waar opp-docs {needed} nodig heeft: {place}. Verplaats of "
+            "hernoem het en draai opnieuw."
+        )
+
+
+class OutputLinkError(OppDocsError, ValueError):
+    """Raised when a path in the output is a link (symlink) leading out of it, or in circles."""
+
+    def __init__(self, *, place: str) -> None:
+        self.place = place
+        super().__init__(
+            "opp-docs schrijft alleen in de uitvoermap zelf, maar "
+            f"{place} is een snelkoppeling (symbolische link) naar een andere plek. Vervang die "
+            "door een gewone map: verplaats de echte map terug, of verwijder de snelkoppeling "
+            "(dan maakt opp-docs de map opnieuw). Draai daarna opnieuw."
+        )
+
+
+class FileSystemError(OppDocsError):
+    """Raised when the system reports another problem with a folder or file."""
+
+    def __init__(self, *, place: str, code: str) -> None:
+        self.place = place
+        super().__init__(
+            f"Het systeem meldt een probleem met {place} ({code}). Controleer of de schijf of "
+            "netwerkmap bereikbaar is en draai opnieuw; blijft het, meld het dan met deze "
+            "melding bij de beheerder."
+        )

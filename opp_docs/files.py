@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from opp_docs.errors import OutputLinkError
+
 # Characters Windows and OneDrive refuse in names, plus control characters.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = {
@@ -22,6 +24,9 @@ _WINDOWS_RESERVED = {
     *(f"LPT{i}" for i in range(1, 10)),
 }
 MAX_NAME = 80
+# The folder in a school year's output with one folder per student, named after the student
+# ("123456 Vries, Sanne"); so are the files in it.
+STUDENTS_DIR = "leerlingen"
 
 
 def safe_name(text: str, max_length: int = MAX_NAME, *, suffix: str = "") -> str:
@@ -42,8 +47,26 @@ def inside(root: Path, path: Path) -> Path:
     """Return `path`, refusing any path that would leave the output folder."""
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()):
-        raise ValueError(f"pad buiten de uitvoermap: {path}")
+        # Name the link itself, which may be a folder above `path`, and the highest such one.
+        below = [p for p in (path, *path.parents) if p != root and p.is_relative_to(root)]
+        links = [p for p in below if p.is_symlink()]
+        raise OutputLinkError(place=shown_path(links[-1] if links else path))
     return path
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """`path` as the terminal may show it: from a student's folder on, which is named after
+    the student, only the student number."""
+    parts = Path(path).parts
+    # The last one: the output folder itself may lie in a folder of that name.
+    at = max((i for i, part in enumerate(parts[:-1]) if part == STUDENTS_DIR), default=None)
+    if at is None:
+        return str(path)
+    folder = Path(*parts[: at + 1])
+    number = re.match(r"\d+", parts[at + 1])
+    if number is None:
+        return f"een map in {folder}"
+    return f"de map van leerling {number.group()} in {folder}"
 
 
 def sha256_file(path: Path) -> str:

@@ -17,7 +17,6 @@ import posixpath
 import re
 import shutil
 import struct
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from opp_docs.config import Config
-from opp_docs.convert import convert_files
+from opp_docs.convert import convert_files, work_folder
 from opp_docs.errors import ConversionError, FileProblem, IntakeFilesError, IntakeFolderError
 from opp_docs.fields import (
     FIELDS,
@@ -231,8 +230,10 @@ def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeR
     notes: list[str] = []
     files_read: list[str] = []
     entries = sorted(folder.iterdir(), key=lambda p: p.name.casefold())
-    with tempfile.TemporaryDirectory(prefix="opp-docs-intake-") as work:
-        converter = _Converter(Path(work))
+    # Converted copies of the intake are students' data: in a work folder that a killed run's
+    # successor removes.
+    with work_folder() as work:
+        converter = _Converter(work)
         for path in entries:
             if is_ignored(path):
                 continue

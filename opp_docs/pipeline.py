@@ -14,11 +14,10 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import os
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,10 @@ from opp_docs.bundle import Part, build_dossier, contents_pages, dossier_student
 from opp_docs.config import Config
 from opp_docs.convert import ConverterPool
 from opp_docs.deadlines import compute_deadlines
-from opp_docs.errors import OutputBusyError
-from opp_docs.files import inside, sha256_file, write_bytes_atomic, write_text_atomic
+from opp_docs.files import STUDENTS_DIR, inside, sha256_file, write_bytes_atomic, write_text_atomic
 from opp_docs.intake import read_intake
 from opp_docs.intake_report import write_intake_report
+from opp_docs.lock import output_lock
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     INTAKE_REPORT,
@@ -47,13 +46,12 @@ from opp_docs.overviews import DocumentReader, document_reader, student_status, 
 from opp_docs.render import COVER_TEMPLATE, build_context
 from opp_docs.routing import propose_route
 from opp_docs.sjablonen import check_templates
-from opp_docs.student_files import STUDENTS_DIR, dossier_name
+from opp_docs.student_files import dossier_name
 from opp_docs.working_copies import Inputs, WorkingCopies
 
 STATE = ".opp-docs-state.json"
 # What this run wrote since the state was last saved; a killed run's work is taken over from it.
 JOURNAL = ".opp-docs-journal"
-LOCK = ".opp-docs.lock"
 # Students whose documents are converted as one file: LibreOffice spends some 15% less per
 # student on three than on one; more gains little and delays the first dossiers.
 STUDENTS_TOGETHER = 3
@@ -91,7 +89,7 @@ def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config
     result = read_intake(intake, config, schooljaar)
     year_dir = year_folder(output, schooljaar)
     year_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(year_dir):
+    with output_lock(year_dir):
         write_intake_report(result, year_dir / INTAKE_REPORT)
     return _intake_summary(result, year_dir)
 
@@ -133,7 +131,7 @@ def run_planning(
     result = read_intake(intake, config, schooljaar)
     year_dir = year_folder(output, schooljaar)
     year_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(year_dir):
+    with output_lock(year_dir):
         summary = plan_summary(result, year_dir, schooljaar, config)
         attach_manifest_documents(summary, year_dir)
         write_intake_report(result, summary.intake_report)
@@ -241,7 +239,7 @@ def run_dossiers(
     _check_templates(options.templates)
     year_dir = year_folder(options.output, options.schooljaar)
     year_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(year_dir):
+    with output_lock(year_dir):
         return _run_locked(options, result, year_dir, say, bar or _no_bar)
 
 
@@ -533,7 +531,8 @@ def _finish_dossier(
     )
     for titel in skipped:
         outcome.problems.append(f"{titel} kon niet aan het dossier worden toegevoegd.")
-    record = {"inputs": cover.inputs, "sha256": sha256_file(cover.dossier)}
+    # A dossier that lacks a part is made again next run, when the part may be readable.
+    record = {"inputs": "" if skipped else cover.inputs, "sha256": sha256_file(cover.dossier)}
     state.setdefault("dossier", {})[key] = record
     _journal(year_dir, "dossier", key, record)
     _remove_old_dossiers(outcome, cover.dossier, state, options.password)
@@ -628,7 +627,9 @@ def _remove_leftovers(year_dir: Path) -> None:
     dossier covers. Only under the lock, so never another run's files."""
     for pattern in (".tmp-*", ".voorblad.*"):
         for leftover in (year_dir / STUDENTS_DIR).glob(f"*/{pattern}"):
-            leftover.unlink(missing_ok=True)
+            # Never through a student folder that is a link: those files are not ours.
+            if not leftover.parent.is_symlink():
+                leftover.unlink(missing_ok=True)
 
 
 def _journal(year_dir: Path, section: str, key: str, value: Any) -> None:
@@ -654,43 +655,3 @@ def _replay_journal(year_dir: Path, state: dict[str, Any]) -> None:
             if not path.is_file() or sha256_file(path) != value.get("sha256"):
                 continue
         state.setdefault(section, {})[key] = value
-
-
-@contextmanager
-def _locked(year_dir: Path) -> Iterator[None]:
-    """One run per output folder; a lock left by a killed run is recognised by its process id."""
-    lock = year_dir / LOCK
-    for _attempt in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            if _lock_is_stale(lock):
-                lock.unlink(missing_ok=True)
-                continue
-            raise OutputBusyError(
-                f"Er loopt al een opp-docs-run op {year_dir} (slot: {lock.name}). "
-                "Wacht tot die klaar is en probeer het dan opnieuw."
-            ) from None
-        with os.fdopen(fd, "w") as f:
-            f.write(str(os.getpid()))
-        break
-    try:
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
-
-
-def _lock_is_stale(lock: Path) -> bool:
-    try:
-        pid = int(lock.read_text().strip() or "0")
-    except (OSError, ValueError):
-        return True
-    if pid <= 0:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False

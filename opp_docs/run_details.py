@@ -3,14 +3,16 @@ the route per student number.
 
 Terminal output ends up in scrollback, screenshots and helpdesk tickets, so it names files,
 places and student numbers only: never a name, never the value of a cell, never OKR text. The
-intake report and the manifest, in the private output folder, hold the rest.
+intake report and the manifest, in the private output folder, hold the rest. (The one
+exception, the files of a run that did not work out, cli.py shows with --verbose: their names
+are the students', and the user needs them to act.)
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from opp_docs.models import IntakeResult, RunSummary
+from opp_docs.models import IntakeResult, Problem, RunSummary
 
 # More problem places than this are left to the intake report.
 MAX_PLACES = 50
@@ -51,18 +53,27 @@ def _intake_lines(result: IntakeResult) -> list[str]:
         if problems[name]:
             counts += f", {problems[name]} probleem/problemen"
         lines.append(f"  {name}: {counts}")
-    places = [p for p in result.problems if p.blocking]
-    if places:
-        lines.append("Problemen (plaats; de uitleg staat in het intakerapport):")
-    for p in places[:MAX_PLACES]:
-        where = str(p.place) + (f", kolom '{p.column}'" if p.column else "")
-        student = f" (leerling {p.leerlingnummer})" if p.leerlingnummer else ""
-        lines.append(f"  {where}{student}")
-    if len(places) > MAX_PLACES:
-        lines.append(f"  … en {len(places) - MAX_PLACES} meer: zie het intakerapport.")
+    for blocking, heading in (
+        (True, "Problemen (plaats; de uitleg staat in het intakerapport):"),
+        (False, "Om na te kijken (plaats; de uitleg staat in het intakerapport):"),
+    ):
+        lines.extend(_places([p for p in result.problems if p.blocking == blocking], heading))
     if result.notes:
         lines.append(
             f"{len(result.notes)} melding(en) over bladen en kolommen: zie het intakerapport, "
             "blad Meldingen."
         )
+    return lines
+
+
+def _places(problems: list[Problem], heading: str) -> list[str]:
+    if not problems:
+        return []
+    lines = [heading]
+    for p in problems[:MAX_PLACES]:
+        where = str(p.place) + (f", kolom '{p.column}'" if p.column else "")
+        student = f" (leerling {p.leerlingnummer})" if p.leerlingnummer else ""
+        lines.append(f"  {where}{student}")
+    if len(problems) > MAX_PLACES:
+        lines.append(f"  … en {len(problems) - MAX_PLACES} meer: zie het intakerapport.")
     return lines

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opp_docs.files import safe_name, sha256_file
+from opp_docs.files import STUDENTS_DIR, safe_name, sha256_file
 from opp_docs.models import DocumentKind, Leerling, SchoolYear
 from opp_docs.stamp import read_stamp
 
-STUDENTS_DIR = "leerlingen"
 NEW_VERSION = "nieuwe versie"
 # Longest first, so that "opp-light - …" is not taken for "opp - …".
 _KINDS_BY_PREFIX = sorted(DocumentKind, key=lambda k: -len(k.value))
@@ -87,7 +86,10 @@ class StudentFiles:
             entries = sorted(self.root.iterdir())
         except FileNotFoundError:
             return []
-        return [e for e in entries if not e.name.startswith(".") and e.is_dir()]
+        # A folder that is a link leads out of the output: never read (the run refuses it).
+        return [
+            e for e in entries if not e.name.startswith(".") and e.is_dir() and not e.is_symlink()
+        ]
 
     def _word_file(
         self, path: Path, number: str, schooljaar: str, records: dict[str, Any]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from opp_docs.files import atomic_path, inside, safe_name
+from opp_docs.errors import OutputLinkError
+from opp_docs.files import atomic_path, inside, safe_name, shown_path
 from opp_docs.models import DocumentKind, Leerling
 from opp_docs.student_files import document_name, dossier_name
 
@@ -60,3 +61,33 @@ def test_a_cut_name_keeps_its_suffix_and_extension(length: int) -> None:
     assert document_name(DocumentKind.OPP, leerling, 2).endswith(" (nieuwe versie 2).docx")
     assert document_name(DocumentKind.OPP, leerling).endswith(".docx")
     assert dossier_name(leerling).endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("uit/2026-2027/overzicht.xlsx", "uit/2026-2027/overzicht.xlsx"),
+        ("uit/2026-2027/leerlingen", "uit/2026-2027/leerlingen"),
+        (
+            "uit/2026-2027/leerlingen/123456 Vries, Sanne",
+            "de map van leerling 123456 in uit/2026-2027/leerlingen",
+        ),
+        (
+            "/school/leerlingen/uit/2026-2027/leerlingen/123456 Vries, Sanne/opp - Sanne.docx",
+            "de map van leerling 123456 in /school/leerlingen/uit/2026-2027/leerlingen",
+        ),
+        ("uit/2026-2027/leerlingen/Sanne/x.docx", "een map in uit/2026-2027/leerlingen"),
+    ],
+)
+def test_shown_path_names_a_students_folder_by_number_only(path: str, shown: str) -> None:
+    assert shown_path(path) == shown
+
+
+def test_inside_names_the_link_by_student_number(tmp_path: Path) -> None:
+    students = tmp_path / "leerlingen"
+    students.mkdir()
+    (students / "123456 Vries, Sanne").symlink_to(tmp_path.parent)
+    with pytest.raises(OutputLinkError) as info:
+        inside(tmp_path, students / "123456 Vries, Sanne" / "opp - Sanne de Vries.docx")
+    assert f"de map van leerling 123456 in {students} is een snelkoppeling" in str(info.value)
+    assert "Sanne" not in str(info.value)

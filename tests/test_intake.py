@@ -4,16 +4,26 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import os
+import stat
 import string
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfWriter
 
+from opp_docs import intake as intake_module
+from opp_docs.cli import main
 from opp_docs.config import Config
+from opp_docs.convert import WORK_DIR_PREFIX, ConversionResult
 from opp_docs.errors import ConfigError, IntakeFilesError, IntakeFolderError
 from opp_docs.fields import FIELDS, header_key
 from opp_docs.intake import read_intake
@@ -930,3 +940,66 @@ def test_random_bytes_give_a_clear_error(
     (folder / f"x{suffix}").write_bytes(data)
     with contextlib.suppress(IntakeFilesError, IntakeFolderError):
         read(folder)
+
+
+# --- converted copies of the intake never outlive the run ------------------------------------
+
+
+@pytest.fixture
+def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder, for this test alone."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_an_xls_is_converted_in_a_private_work_folder_that_goes_with_the_run(
+    tmp_path: Path, system_temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    intake = tmp_path / "intake"
+    intake.mkdir()
+    # What some systems save as .xls; LibreOffice makes a workbook of it.
+    (intake / "aanmeldingen.xls").write_text("<table><tr><td>Leerlingnummer</td></tr></table>")
+    seen: list[tuple[Path, int]] = []
+
+    def convert(sources: list[Path], targets: list[Path], **_options: Any) -> ConversionResult:
+        (work,) = [p for p in sources[0].parents if p.parent == system_temp]
+        seen.append((work, stat.S_IMODE(work.stat().st_mode)))
+        write_xlsx(targets[0], [registration("990001")])
+        return ConversionResult({sources[0]: targets[0]}, {})
+
+    monkeypatch.setattr(intake_module, "convert_files", convert)
+    result = CliRunner().invoke(
+        main, ["check", "--intake", str(intake), "--output", str(tmp_path / "uit")]
+    )
+
+    assert result.exit_code == 0, result.output
+    ((work, mode),) = seen
+    # Named after this process, so that when it is killed the next run removes the folder.
+    assert work.name.startswith(f"{WORK_DIR_PREFIX}{os.getpid()}-")
+    assert mode == 0o700
+    assert list(system_temp.iterdir()) == []
+
+
+def test_the_next_run_removes_what_a_killed_run_left_in_the_temporary_folder(
+    tmp_path: Path, system_temp: Path
+) -> None:
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
+    left = system_temp / f"{WORK_DIR_PREFIX}{ended.pid}-k7x2q9"
+    (left / "bestand1").mkdir(parents=True)
+    (left / "bestand1" / "invoer.xls").write_text("Leerlingnummer;Achternaam\n990001;Wolkenkrabber")
+    # A running process's folder is its own.
+    running = system_temp / f"{WORK_DIR_PREFIX}{os.getpid()}-p3m8w1"
+    running.mkdir()
+    intake = tmp_path / "intake"
+    intake.mkdir()
+    write_xlsx(intake / "aanmeldingen.xlsx", [registration("990001")])
+
+    result = CliRunner().invoke(
+        main, ["check", "--intake", str(intake), "--output", str(tmp_path / "uit")]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert list(system_temp.iterdir()) == [running]

@@ -13,13 +13,15 @@ from typing import Any
 import docx
 import pytest
 from click.testing import CliRunner, Result
+from openpyxl import load_workbook
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError
 
-from opp_docs import intake
+from opp_docs import intake, pipeline
 from opp_docs.bundle import Part, build_dossier
 from opp_docs.cli import main
 from opp_docs.config import Config
+from opp_docs.convert import ConverterPool
 from opp_docs.errors import IntakeFilesError, TemplateError
 from opp_docs.intake import read_intake
 from opp_docs.models import Leerling, SchoolYear
@@ -530,6 +532,95 @@ def test_dossiers_prints_counts_and_routes_not_personal_data(tmp_path: Path) -> 
     assert "990457: route basisondersteuning, 0 document(en), geblokkeerd" in verbose.output
     # The files in the private output folder do hold the data: the check above is not vacuous.
     assert any(OKR_TEXT in docx_text(p) for p in (tmp_path / "uit").rglob("*.docx"))
+
+
+def test_a_report_that_goes_to_no_student_is_not_called_in_orde(tmp_path: Path) -> None:
+    folder = private_intake(tmp_path / "intake", with_problems=False)
+    blank_pdf(folder / "OKR 654321.pdf")
+    args = ["check", "--intake", str(folder), "--output", str(tmp_path / "uit")]
+    args += ["--schooljaar", str(YEAR)]
+    report = tmp_path / "uit" / str(YEAR) / "intake-rapport.xlsx"
+
+    quiet, verbose = invoke(*args), invoke(*args, "-v")
+
+    for result in (quiet, verbose):
+        assert result.exit_code == 0, result.output
+        assert "Intake in orde" not in result.output
+        assert result.output.endswith(
+            "Let op: de intake is gelezen (1 leerlingen), met 1 melding(en) om na te kijken. "
+            f"Zie {report}\n"
+        )
+        assert_no_personal_data(result.output)
+    assert "OKR 654321.pdf" not in quiet.output
+    assert "Om na te kijken (plaats; de uitleg staat in het intakerapport):\n  OKR 654321.pdf" in (
+        verbose.output
+    )
+
+
+class OneDocumentFails(ConverterPool):
+    """LibreOffice fails on the student's interim evaluation."""
+
+    def completed(self) -> Iterator[tuple[Path, str | None]]:
+        for source, error in super().completed():
+            if source.name.startswith("tussenevaluatie"):
+                source.with_suffix(".pdf").unlink(missing_ok=True)
+                yield source, "LibreOffice liep vast of stopte onverwacht"
+            else:
+                yield source, error
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("verbose", [False, True], ids=["kort", "verbose"])
+def test_what_did_not_work_out_is_counted_and_named_only_with_verbose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, verbose: bool
+) -> None:
+    folder = private_intake(tmp_path / "intake", with_problems=False)
+    blank_pdf(folder / "OKR 123456.pdf")
+    build = pipeline.build_dossier
+
+    def without_the_report(cover: Path, parts: list[Part], target: Path, **more: Any) -> list[str]:
+        # As for a report that pikepdf cannot read.
+        reports = [p.titel for p in parts if not p.ours]
+        return reports + build(cover, [p for p in parts if p.ours], target, **more)
+
+    monkeypatch.setattr(pipeline, "ConverterPool", OneDocumentFails)
+    monkeypatch.setattr(pipeline, "build_dossier", without_the_report)
+
+    result = run_dossiers(tmp_path, *(["-v"] if verbose else []))
+
+    year = tmp_path / "uit" / str(YEAR)
+    assert "documenten: 4 gemaakt, 0 hergebruikt, 1 mislukt." in result.output
+    last = (
+        "Let op: 1 leerling(en) met een probleem. Lees in de kolom Problemen van "
+        f"{year / 'overzicht.xlsx'} per leerling wat er is, los het op en draai opnieuw."
+    )
+    failed = [
+        "  123456: Onderwijskundig rapport (OKR 123456.pdf) kon niet aan het dossier worden "
+        "toegevoegd.",
+        "  123456: tussenevaluatie - Ysbrand Wolkenkrabber.docx: geen PDF gemaakt (LibreOffice "
+        "liep vast of stopte onverwacht).",
+    ]
+    if verbose:
+        assert result.output.endswith(
+            "Niet gelukt of na te kijken (per leerlingnummer):\n"
+            + "".join(f"{line}\n" for line in failed)
+            + f"Uitvoer: {year}\n{last}\n"
+        )
+        # The names in the file names, which the user needs to find the files, and no more.
+        rest = result.output.replace(failed[1], "")
+        assert_no_personal_data(rest)
+        assert_no_personal_data(failed[1].replace("Ysbrand Wolkenkrabber", ""))
+    else:
+        assert result.output.endswith(
+            f"Uitvoer: {year}\n{last} Met -v staan hier ook de bestanden.\n"
+        )
+        assert_no_personal_data(result.output)
+    sheet = load_workbook(year / "overzicht.xlsx").active
+    assert sheet is not None
+    header, row = [list(r) for r in sheet.iter_rows(min_row=1, max_row=2, values_only=True)]
+    problems = str(row[header.index("Problemen")])
+    assert "tussenevaluatie - Ysbrand Wolkenkrabber.docx: geen PDF gemaakt" in problems
+    assert "Onderwijskundig rapport (OKR 123456.pdf) kon niet aan het dossier" in problems
 
 
 def docx_text(path: Path) -> str:

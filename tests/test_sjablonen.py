@@ -473,7 +473,7 @@ def test_cli_check_fails_with_the_message_and_no_traceback(tmp_path: Path) -> No
     edit(folder, "opp.docx", add_text("Klas {{ leerling.klas"))
     result = CliRunner().invoke(main, ["templates", "check", "--templates", str(folder)])
     assert result.exit_code == 1
-    assert result.output == f"Error: {only_problem(folder)}\n"
+    assert result.output == f"Fout: {only_problem(folder)}\n"
     assert "Traceback" not in result.output
 
 
@@ -486,7 +486,7 @@ def test_cli_check_knows_the_dutch_option_name(tmp_path: Path) -> None:
 def test_cli_check_of_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["templates", "check", "--templates", str(tmp_path / "weg")])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: 7 problemen in de sjablonen in {tmp_path / 'weg'}:")
+    assert result.output.startswith(f"Fout: 7 problemen in de sjablonen in {tmp_path / 'weg'}:")
     assert "Sjabloon opp.docx: ontbreekt in" in result.output
 
 
