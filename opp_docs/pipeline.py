@@ -46,6 +46,7 @@ from opp_docs.overviews import DocumentReader, document_reader, student_status, 
 from opp_docs.render import COVER_TEMPLATE, build_context
 from opp_docs.routing import propose_route
 from opp_docs.sjablonen import check_templates
+from opp_docs.stamp import parts_digest
 from opp_docs.student_files import dossier_name
 from opp_docs.working_copies import Inputs, WorkingCopies
 
@@ -439,16 +440,27 @@ def _pdfs_and_dossiers(
 def _needs_pdf(doc: DocumentOutcome, state: dict[str, Any], pdfa: bool) -> bool:
     if not doc.docx.exists():
         return False
+    if not doc.pdf.exists():
+        return True
     year_dir = doc.docx.parent.parent.parent
-    made_from = state.get("pdf", {}).get(_rel(year_dir, doc.docx))
-    return not doc.pdf.exists() or made_from != _pdf_record(doc, pdfa)
+    made = state.setdefault("pdf", {})
+    key = _rel(year_dir, doc.docx)
+    if made.get(key) == _pdf_record(doc, pdfa):
+        return False
+    # The previous version recorded the whole file's hash: a PDF made from these very bytes
+    # is still right, and gets today's record.
+    if made.get(key) == sha256_file(doc.docx) + (":pdfa" if pdfa else ""):
+        made[key] = _pdf_record(doc, pdfa)
+        return False
+    return True
 
 
 def _pdf_record(doc: DocumentOutcome, pdfa: bool) -> str:
-    """What a PDF was made from: its Word file's hash, and whether it is PDF/A. The hash of a
-    file we wrote or found unchanged is known; staff's file is read."""
-    sha = sha256_file(doc.docx) if doc.bewerkt or not doc.sha256 else doc.sha256
-    return f"{sha}:pdfa" if pdfa else sha
+    """What a PDF was made from: its Word file's parts, and whether it is PDF/A. The stamp is
+    left out (`stamp.parts_digest`): a changed intake that leaves a document's text as it was
+    must not cost a conversion."""
+    parts = f"delen:{parts_digest(doc.docx)}"
+    return f"{parts}:pdfa" if pdfa else parts
 
 
 def _cover_docx(outcome: StudentOutcome) -> Path:

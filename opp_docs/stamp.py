@@ -79,6 +79,16 @@ def content_digest(infos: Iterable[zipfile.ZipInfo]) -> str:
     return digest.hexdigest()
 
 
+def parts_digest(path: Path) -> str:
+    """`content_digest` of the Word file at `path`: what its pages are made from. A file that
+    is no package (LibreOffice will say it cannot convert it) is known by its bytes."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return content_digest(package.infolist())
+    except zipfile.BadZipFile:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def with_custom_part(content_types: bytes, package_rels: bytes) -> tuple[bytes, bytes]:
     """[Content_Types].xml and _rels/.rels that declare docProps/custom.xml (unchanged when
     they already do)."""

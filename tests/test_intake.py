@@ -959,8 +959,8 @@ def test_an_xls_is_converted_in_a_private_work_folder_that_goes_with_the_run(
 ) -> None:
     intake = tmp_path / "intake"
     intake.mkdir()
-    # What some systems save as .xls; LibreOffice makes a workbook of it.
-    (intake / "aanmeldingen.xls").write_text("<table><tr><td>Leerlingnummer</td></tr></table>")
+    # A real (binary, OLE) .xls: only LibreOffice reads it.
+    (intake / "aanmeldingen.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     seen: list[tuple[Path, int]] = []
 
     def convert(sources: list[Path], targets: list[Path], **_options: Any) -> ConversionResult:
