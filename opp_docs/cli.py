@@ -15,6 +15,9 @@ from typing import Any
 import click
 
 from opp_docs.config import CONFIG_NAME, Config, load_config
+from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
+from opp_docs.documents.check import check_templates, list_fields
+from opp_docs.documents.formatting import datum
 from opp_docs.errors import (
     DiskFullError,
     FileSystemError,
@@ -24,14 +27,11 @@ from opp_docs.errors import (
     OutputLinkError,
 )
 from opp_docs.files import shown_path
-from opp_docs.formatting import datum
 from opp_docs.models import RunSummary, SchoolYear
-from opp_docs.overviews import OVERZICHT
-from opp_docs.pipeline import RunOptions, run_check, run_dossiers, run_planning
-from opp_docs.retention import delete, expired_years
-from opp_docs.run_details import detail_lines
-from opp_docs.sjablonen import check_templates, list_fields
-from opp_docs.voorbeeld import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
+from opp_docs.overviews.worklist import OVERZICHT
+from opp_docs.pipeline.retention import delete, expired_years
+from opp_docs.pipeline.run import RunOptions, run_check, run_dossiers, run_planning
+from opp_docs.terminal import detail_lines
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -17,15 +17,9 @@ from click.testing import CliRunner, Result
 
 from opp_docs import files
 from opp_docs.cli import DEBUG_ENV, _Funnel, main
-from opp_docs.pipeline import JOURNAL
-from tests.test_privacy import (
-    OKR_TEXT,
-    REPO,
-    assert_no_personal_data,
-    docx_text,
-    private_intake,
-    settings,
-)
+from opp_docs.pipeline.run import JOURNAL
+from tests.helpers import REPO, docx_text
+from tests.personal_data import OKR_TEXT, assert_no_personal_data, private_intake, settings
 
 
 def all_commands() -> list[tuple[str, click.Command]]:

@@ -10,9 +10,8 @@ from click.testing import CliRunner
 from opp_docs.cli import main
 from opp_docs.config import Config, MonthDay, load_config
 from opp_docs.errors import ConfigError, ConfigFileMissingError
+from tests.helpers import REPO
 from tests.intake_helpers import registration, write_xlsx
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from opp_docs.documents.student_files import document_name, dossier_name
 from opp_docs.errors import OutputLinkError
 from opp_docs.files import atomic_path, inside, safe_name, shown_path
 from opp_docs.models import DocumentKind, Leerling
-from opp_docs.student_files import document_name, dossier_name
 
 
 @pytest.mark.parametrize(

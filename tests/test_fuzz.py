@@ -22,20 +22,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from opp_docs._compiled_template import TemplateCache
 from opp_docs.config import Config
+from opp_docs.documents.check import example_context, example_cover_fields, required_templates
+from opp_docs.documents.compiled import TemplateCache
+from opp_docs.documents.render import COVER_TEMPLATE, clean_text, render_document, template_path
 from opp_docs.errors import IntakeFilesError, IntakeFolderError
-from opp_docs.fields import FIELDS
-from opp_docs.intake import read_intake
-from opp_docs.intake_report import write_intake_report
+from opp_docs.intake.fields import FIELDS
+from opp_docs.intake.reader import read_intake
 from opp_docs.models import IntakeResult, SchoolYear
-from opp_docs.render import COVER_TEMPLATE, clean_text, render_document, template_path
-from opp_docs.sjablonen import example_context, example_cover_fields, required_templates
+from opp_docs.overviews.intake_report import write_intake_report
+from tests.helpers import REPO
 from tests.intake_helpers import csv_text, registration, write_xlsx
 
 pytestmark = pytest.mark.fuzz
 
-REPO = Path(__file__).resolve().parent.parent
 YEAR = SchoolYear(2026)
 
 

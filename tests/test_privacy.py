@@ -17,20 +17,27 @@ from openpyxl import load_workbook
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import FileNotDecryptedError
 
-from opp_docs import intake, pipeline
-from opp_docs.bundle import Part, build_dossier
 from opp_docs.cli import main
 from opp_docs.config import Config
-from opp_docs.convert import ConverterPool
+from opp_docs.documents.render import render_document
+from opp_docs.documents.student_files import folder_name
 from opp_docs.errors import IntakeFilesError, TemplateError
-from opp_docs.intake import read_intake
+from opp_docs.intake import reader as intake
+from opp_docs.intake.reader import read_intake
 from opp_docs.models import Leerling, SchoolYear
-from opp_docs.pipeline import RunOptions
-from opp_docs.render import render_document
-from opp_docs.student_files import folder_name
-from tests.intake_helpers import registration, write_csv, write_xlsx
+from opp_docs.pdf.dossier import Part, build_dossier
+from opp_docs.pdf.pool import ConverterPool
+from opp_docs.pipeline import run as pipeline
+from opp_docs.pipeline.run import RunOptions
+from tests.helpers import REPO, docx_text
+from tests.intake_helpers import registration, write_csv
+from tests.personal_data import (
+    OKR_TEXT,
+    assert_no_personal_data,
+    private_intake,
+    settings,
+)
 
-REPO = Path(__file__).resolve().parent.parent
 YEAR = SchoolYear(2026)
 MB = 1024 * 1024
 
@@ -420,59 +427,6 @@ def test_the_password_prompt_hides_what_is_typed(tmp_path: Path) -> None:
 
 # --- terminal output ----------------------------------------------------------------------
 
-OKR_TEXT = "Xylofoonangst bij groepswerk"
-OTHER_OKR_TEXT = "Zeppelinvrees tijdens de gymles"
-HOME_TEXT = "Gescheiden ouders, vader in Quakenbrück"
-BAD_VALUE = "Onzinwaardegeslacht"
-PERSONAL = [
-    OKR_TEXT, OTHER_OKR_TEXT, HOME_TEXT, BAD_VALUE,
-    "Wolkenkrabber", "Ysbrand", "Quintijn", "Zwaluwstaart",  # names
-    "Anemoon Wolkenkrabber", "anemoon@voorbeeld.nl", "06-98765432",  # a parent
-    "3-5-2014", "Basisschool De Kolibrie",
-]  # fmt: skip
-
-
-def private_intake(folder: Path, *, with_problems: bool = True) -> Path:
-    """A student with an OPP light (documents and a dossier), and with_problems: a student
-    whose two files disagree on the OKR text and one with a value that cannot be read."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ysbrand = registration(
-        "123456",
-        Achternaam="Wolkenkrabber",
-        Roepnaam="Ysbrand",
-        Tussenvoegsel="",
-        Basisschool="Basisschool De Kolibrie",
-        Geboortedatum="3-5-2014",
-        **{
-            "Naam ouder/verzorger 1": "Anemoon Wolkenkrabber",
-            "E-mail ouder/verzorger 1": "anemoon@voorbeeld.nl",
-            "Telefoon ouder/verzorger 1": "06-98765432",
-        },
-    )
-    rows = [ysbrand]
-    okr = [
-        {
-            "Leerlingnummer": "123456",
-            "Ondersteuningsbehoefte": OKR_TEXT,
-            "Thuissituatie": HOME_TEXT,
-            "Ondersteuningsniveau": "licht",
-        }
-    ]
-    if with_problems:
-        rows.append(registration("990457", Achternaam="Quintijn", Geslacht=BAD_VALUE))
-        rows.append(
-            registration("990458", Achternaam="Zwaluwstaart", Ondersteuningsbehoefte=OKR_TEXT)
-        )
-        okr.append({"Leerlingnummer": "990458", "Ondersteuningsbehoefte": OTHER_OKR_TEXT})
-    write_xlsx(folder / "aanmeldingen.xlsx", {"Aanmeldingen": rows})
-    write_csv(folder / "okr.csv", okr)
-    return folder
-
-
-def assert_no_personal_data(output: str) -> None:
-    for text in PERSONAL:
-        assert text not in output, f"'{text}' staat in de uitvoer:\n{output}"
-
 
 @pytest.mark.parametrize("verbose", [[], ["--verbose"], ["-v"]])
 def test_check_prints_counts_and_places_not_personal_data(
@@ -494,15 +448,6 @@ def test_check_prints_counts_and_places_not_personal_data(
         assert "okr.csv, rij 3, kolom 'Ondersteuningsbehoefte' (leerling 990458)" in result.output
     else:
         assert "aanmeldingen.xlsx" not in result.output
-
-
-def settings(tmp_path: Path) -> Path:
-    path = tmp_path / "opp-docs.toml"
-    path.write_text(
-        '[mensen]\nteamleider = "dhr. M. Vos"\nleerlingbegeleiders = ["mevr. J. de Wit"]\n',
-        encoding="utf-8",
-    )
-    return path
 
 
 def run_dossiers(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> Result:
@@ -621,12 +566,6 @@ def test_what_did_not_work_out_is_counted_and_named_only_with_verbose(
     problems = str(row[header.index("Problemen")])
     assert "tussenevaluatie - Ysbrand Wolkenkrabber.docx: geen PDF gemaakt" in problems
     assert "Onderwijskundig rapport (OKR 123456.pdf) kon niet aan het dossier" in problems
-
-
-def docx_text(path: Path) -> str:
-    document = docx.Document(str(path))
-    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def all_bytes(folder: Path) -> Iterator[tuple[Path, bytes]]:

@@ -22,10 +22,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from opp_docs.config import Config
-from opp_docs.convert import default_workers, find_soffice
+from opp_docs.demo.cohort import example_student, write_example_intake
 from opp_docs.models import RunSummary, SchoolYear
-from opp_docs.pipeline import RunOptions, run_dossiers
-from opp_docs.voorbeeld import example_student, write_example_intake
+from opp_docs.pdf.pool import default_workers, find_soffice
+from opp_docs.pipeline.run import RunOptions, run_dossiers
 
 REPO = Path(__file__).resolve().parent.parent
 YEAR = SchoolYear(2026)

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # libjemalloc2 is optional: preloaded into LibreOffice it saves about a tenth of its CPU time
-# (see opp_docs/_lo_worker.py); without it everything works the same, a little slower.
+# (see opp_docs/lo_script.py); without it everything works the same, a little slower.
 packages=(libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-crosextra-carlito fonts-liberation2 poppler-utils)
 optional=(libjemalloc2)
 

@@ -1,0 +1,1 @@
+"""Stage 2: the route and the deadlines for each student."""

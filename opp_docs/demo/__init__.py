@@ -1,0 +1,1 @@
+"""The fictional example cohort of `make demo`."""

@@ -1,0 +1,233 @@
+"""A student's Word files: written when they are ours, left alone once a person worked in them.
+
+Per student and document kind, the files found (`student_files.StudentFiles`) are either ours
+(as opp-docs wrote them) or a person's. Ours are rewritten in place when what they say
+changes, under the student's current name. A person's file is never overwritten, renamed or
+removed: when what it was made from changed, a new version goes beside it under a name no
+file has, and every edited version stays in the dossier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opp_docs.documents.compiled import TemplateCache
+from opp_docs.documents.stamp import Stamp
+from opp_docs.documents.student_files import (
+    StudentFiles,
+    WordFile,
+    document_name,
+    free_path,
+    remove_ours,
+)
+from opp_docs.files import inside, write_bytes_atomic
+from opp_docs.models import (
+    DOCUMENTS_PER_ROUTE,
+    DocumentKind,
+    DocumentOutcome,
+    SchoolYear,
+    StudentOutcome,
+)
+
+# New versions beside a person's file: "(nieuwe versie)", then "(nieuwe versie 2)" and on.
+_MAX_VERSIONS = 99
+
+
+# Bumped when the rendering code changes in a way that must re-render every document.
+RENDER_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What one student's documents are made from: the template context; what it says (the
+    context without today's date, as JSON) and the settings' digest, which with each kind's
+    template make the digest a document records as its `invoer`."""
+
+    context: dict[str, Any]
+    said: str
+    settings: str
+
+    def digest(self, template: str) -> str:
+        return _digest(RENDER_VERSION + self.said + template + self.settings)
+
+
+class WorkingCopies:
+    """The Word files of one run. `state` is the run's state; its sections `docx` (what we
+    wrote, by path), `aangeboden` (the inputs a new version was last offered for, by student
+    and kind) and `namen` (each student's name at the last run) are kept here."""
+
+    def __init__(
+        self,
+        year_dir: Path,
+        schooljaar: SchoolYear,
+        state: dict[str, Any],
+        templates: TemplateCache,
+        numbers: set[str],
+    ) -> None:
+        self.year_dir = year_dir
+        self.schooljaar = schooljaar
+        self.records: dict[str, Any] = state.setdefault("docx", {})
+        self.offered: dict[str, str] = state.setdefault("aangeboden", {})
+        self.names: dict[str, str] = state.setdefault("namen", {})
+        self.templates = templates
+        self.numbers = numbers
+        self.files = StudentFiles(year_dir, schooljaar, self.records)
+
+    def student(self, outcome: StudentOutcome, inputs: Inputs) -> list[DocumentOutcome]:
+        """Write what is due for one student and give their documents (also noted in
+        `outcome`, with what a person should know)."""
+        leerling = outcome.leerling
+        kinds = DOCUMENTS_PER_ROUTE[outcome.decision.route]
+        if not kinds:
+            return []
+        home, problems = self.files.home(leerling, self.numbers)
+        outcome.folder = inside(self.year_dir, home)
+        outcome.problems.extend(problems)
+        before = self.names.get(leerling.leerlingnummer)
+        if before and before != leerling.naam:
+            outcome.problems.append(
+                f"De naam in de intake is veranderd van '{before}' in '{leerling.naam}'. "
+                "Bewerkte bestanden en de map houden hun naam; opp-docs vindt ze aan het "
+                "leerlingnummer. Nog niet bewerkte documenten zijn opnieuw gemaakt."
+            )
+        if not outcome.blocked:
+            self.names[leerling.leerlingnummer] = leerling.naam
+        for kind in kinds:
+            outcome.documents.extend(self._kind(outcome, kind, inputs))
+        return outcome.documents
+
+    def _kind(
+        self, outcome: StudentOutcome, kind: DocumentKind, inputs: Inputs
+    ) -> list[DocumentOutcome]:
+        number = outcome.leerling.leerlingnummer
+        invoer = inputs.digest(self.templates.digest(kind.value))
+        stamp = Stamp(number, kind.value, str(self.schooljaar), invoer)
+        found = self.files.documents(number, kind)
+        for word in found:
+            if word.ours is None:
+                self._settle(word, inputs)
+        staff = sorted((w for w in found if not w.ours), key=lambda w: w.mtime, reverse=True)
+        ours = [w for w in found if w.ours]
+        if not staff:
+            return self._ours(outcome, kind, ours, inputs, stamp)
+        return self._staff(outcome, kind, staff, ours, inputs, stamp)
+
+    def _settle(self, word: WordFile, inputs: Inputs) -> None:
+        """A file of an older version without a record (the state file was lost, say) is ours
+        only when it is what we would write now; otherwise it is a person's."""
+        made = self.templates.render(word.kind.value, inputs.context)
+        word.ours = word.path.read_bytes() == made
+
+    def _ours(
+        self,
+        outcome: StudentOutcome,
+        kind: DocumentKind,
+        ours: list[WordFile],
+        inputs: Inputs,
+        stamp: Stamp,
+    ) -> list[DocumentOutcome]:
+        """No person worked in this document: it is ours, at the student's current name."""
+        assert outcome.folder is not None
+        target = outcome.folder / document_name(kind, outcome.leerling)
+        current = next((w for w in ours if w.path == target), ours[0] if ours else None)
+        if current is not None and (current.invoer == stamp.invoer or outcome.blocked):
+            self._drop(ours, keep=current.path)
+            return [self._outcome(current.path, kind, bewerkt=False)]
+        if outcome.blocked:
+            # A student with unusable intake cells gets no new documents this run.
+            return []
+        if current is None or current.path != target:
+            mine = {w.path for w in ours}
+            target = (
+                target if target in mine else free_path(target.parent, self._names(kind, outcome))
+            )
+        self._write(target, kind, inputs, stamp)
+        self._drop(ours, keep=target)
+        return [self._outcome(target, kind, bewerkt=False)]
+
+    def _staff(
+        self,
+        outcome: StudentOutcome,
+        kind: DocumentKind,
+        staff: list[WordFile],
+        ours: list[WordFile],
+        inputs: Inputs,
+        stamp: Stamp,
+    ) -> list[DocumentOutcome]:
+        """A person worked in this document: every version they edited is the document, the
+        newest first; a new version of ours stands beside it when what it says changed."""
+        assert outcome.folder is not None
+        newest = staff[0]
+        key = f"{outcome.leerling.leerlingnummer}/{kind.value}"
+        fresh = next((w for w in ours if w.invoer == stamp.invoer), ours[0] if ours else None)
+        nieuw: Path | None = None
+        if fresh is not None:
+            nieuw = fresh.path
+            if fresh.invoer != stamp.invoer and not outcome.blocked:
+                self._write(fresh.path, kind, inputs, stamp)
+            self._drop(ours, keep=fresh.path)
+        elif not outcome.blocked and stamp.invoer not in {
+            self.offered.get(key),
+            *(w.invoer for w in staff),
+        }:
+            nieuw = free_path(newest.path.parent, self._names(kind, outcome, first=1))
+            self._write(nieuw, kind, inputs, stamp)
+        if nieuw is not None:
+            self.offered[key] = stamp.invoer
+            outcome.problems.append(
+                f"{newest.path.name} is door een medewerker bewerkt en niet overschreven; "
+                f"de nieuwe versie staat ernaast: {nieuw.name}."
+            )
+        if len(staff) > 1:
+            names = ", ".join(w.path.name for w in staff)
+            outcome.problems.append(
+                f"Van {kind.titel} zijn {len(staff)} bewerkte versies: {names}. Ze staan alle "
+                "in het dossier, de nieuwste eerst; haal een versie die niet meer geldt uit de "
+                "map."
+            )
+        documents = []
+        for n, word in enumerate(staff):
+            doc = self._outcome(word.path, kind, bewerkt=True, nieuwe_versie=nieuw)
+            if n:
+                doc.titel = f"{kind.titel} (andere bewerkte versie)"
+            documents.append(doc)
+        return documents
+
+    def _names(self, kind: DocumentKind, outcome: StudentOutcome, first: int = 0) -> list[str]:
+        return [document_name(kind, outcome.leerling, v) for v in range(first, _MAX_VERSIONS)]
+
+    def _write(self, target: Path, kind: DocumentKind, inputs: Inputs, stamp: Stamp) -> None:
+        data = self.templates.render(kind.value, inputs.context, stamp)
+        key = target.relative_to(self.year_dir).as_posix()
+        # The stamp tells a file ours even when the state is lost; the record still gives the
+        # manifest the hash of what we wrote.
+        self.records[key] = {"inputs": stamp.invoer, "sha256": hashlib.sha256(data).hexdigest()}
+        write_bytes_atomic(target, data)
+
+    def _drop(self, ours: list[WordFile], keep: Path) -> None:
+        """Our own unedited copies besides `keep` (under a name the student no longer has,
+        say) go, with their PDFs: one student, one file per document. Only where we wrote
+        them: a copy a person made stays, even unedited (it is not in the dossier)."""
+        for word in ours:
+            key = word.path.relative_to(self.year_dir).as_posix()
+            if word.path != keep and key in self.records:
+                remove_ours(word.path)
+                del self.records[key]
+
+    def _outcome(
+        self, docx: Path, kind: DocumentKind, *, bewerkt: bool, nieuwe_versie: Path | None = None
+    ) -> DocumentOutcome:
+        record = self.records.get(docx.relative_to(self.year_dir).as_posix())
+        written = record.get("sha256", "") if isinstance(record, dict) else ""
+        if not bewerkt and not written:
+            written = hashlib.sha256(docx.read_bytes()).hexdigest()
+        return DocumentOutcome(
+            kind, docx, docx.with_suffix(".pdf"), written, bewerkt, nieuwe_versie
+        )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Stage 1: reading the intake folder into typed student records."""

@@ -1,0 +1,1274 @@
+"""The overviews of a school year, for the team leader, the counsellors and the teachers.
+
+Written from a `RunSummary` (what the pipeline decided and made) into the school year's folder,
+each file atomically:
+
+- `overzicht.xlsx`: one row per student of every route; the team leader's worklist;
+- `bron-aanmelding.xlsx`: the plan students to register, with the SOMtoday note ready to paste;
+- `planning.ics`: every deadline of every plan as an all-day calendar event;
+- `docentenoverzicht.docx` and `.pdf`: per class a page for teachers, with the handling advice
+  from the plan once the counsellor has written it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import logging
+import math
+import os
+import re
+import sys
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple, cast
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from docx.types import ProvidesStoryPart
+from icalendar import Calendar, Event
+from lxml import etree
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from opp_docs import models
+from opp_docs.config import Config
+from opp_docs.documents import formatting, render
+from opp_docs.documents.formatting import datum, ja_nee
+from opp_docs.documents.render import PROMPT_STYLE, parsed_styles, prompts_in, styled
+from opp_docs.errors import ConversionError
+from opp_docs.files import atomic_path, sha256_file, write_bytes_atomic, write_text_atomic
+from opp_docs.models import (
+    DOCUMENTS_PER_ROUTE,
+    DocumentKind,
+    Route,
+    RunSummary,
+    SchoolYear,
+    StudentOutcome,
+)
+from opp_docs.overviews import sheets
+from opp_docs.overviews.sheets import Value, clean, put
+from opp_docs.pdf.pool import ConverterPool, convert_files
+
+log = logging.getLogger(__name__)
+
+OVERZICHT = "overzicht.xlsx"
+BRON_AANMELDING = "bron-aanmelding.xlsx"
+PLANNING = "planning.ics"
+DOCENTENOVERZICHT = "docentenoverzicht.docx"
+# The content digest of the Word file the teacher overview's PDF was made from.
+TEACHERS_PDF_SOURCE = ".docentenoverzicht-pdf-bron"
+# What the overviews were made from, so that a rerun leaves unchanged ones alone (`MadeFrom`).
+MADE_FROM = ".opp-docs-overzichten.json"
+
+# Deadline keys as in the manifest, in procedure order, with their column header.
+DEADLINE_HEADERS: dict[str, str] = {
+    "informatiebrief": "Deadline informatiebrief",
+    "bron": "Deadline BRON-aanmelding",
+    "opp": "Deadline plan vastgesteld",
+    "ondertekening": "Deadline ondertekening",
+    "tussenevaluatie": "Deadline tussenevaluatie",
+    "eindevaluatie": "Deadline eindevaluatie",
+}
+# Steps whose completion the software can see: their document holds no prompts any more.
+VISIBLE_STEPS: dict[DocumentKind, str] = {
+    DocumentKind.OPP: "opp",
+    DocumentKind.OPP_LIGHT: "opp",
+    DocumentKind.TUSSENEVALUATIE: "tussenevaluatie",
+    DocumentKind.EINDEVALUATIE: "eindevaluatie",
+}
+SHORT_NAMES: dict[DocumentKind, str] = {
+    DocumentKind.INFORMATIEBRIEF: "informatiebrief",
+    DocumentKind.OPP: "OPP",
+    DocumentKind.OPP_LIGHT: "OPP light",
+    DocumentKind.ONDERTEKENINGSBLAD: "ondertekeningsblad",
+    DocumentKind.TUSSENEVALUATIE: "tussenevaluatie",
+    DocumentKind.EINDEVALUATIE: "eindevaluatie",
+}
+SOON = dt.timedelta(days=14)
+
+
+def task(key: str, route: Route) -> str:
+    """What must happen by deadline `key`, as the calendar shows it."""
+    plan = route.label
+    return {
+        "informatiebrief": "Informatiebrief naar ouders",
+        "bron": "BRON-aanmelding (notitie in SOMtoday)",
+        "opp": f"{plan} vaststellen",
+        "ondertekening": f"{plan} ondertekenen",
+        "tussenevaluatie": f"Tussenevaluatie {plan}",
+        "eindevaluatie": f"Eindevaluatie {plan}",
+    }[key]
+
+
+def write_overviews(
+    summary: RunSummary,
+    year_dir: Path,
+    *,
+    schooljaar: SchoolYear,
+    config: Config,
+    today: dt.date,
+    pdf: bool = True,
+    pool: ConverterPool | None = None,
+    reader: DocumentReader | None = None,
+) -> list[Path]:
+    """Write every overview into `year_dir`; returns the overview files.
+
+    With a running `pool` (the run's own LibreOffice workers) the teacher overview's PDF costs
+    no LibreOffice start.
+
+    An overview whose content would come out the same as last time, and whose file is still
+    as written then, is left as it is (see `MadeFrom`): a rerun without changes writes none.
+
+    With `pdf`, the teacher overview is also converted to PDF with LibreOffice; when that fails
+    the Word file is still there and the failure is logged.
+
+    `reader` (from `document_reader`) may already have read the students' Word files.
+    """
+    made_from = MadeFrom.load(year_dir / MADE_FROM)
+    reader = reader or DocumentReader(made_from.documents)
+    entries = sorted(
+        (Entry(o, student_status(o, reader)) for o in summary.outcomes),
+        key=lambda e: _row_order(e.outcome),
+    )
+    # What each overview is made from. The calendar shows only the deadlines (a staff edit in a
+    # plan leaves it alone); the others show what the documents say, and today's date.
+    students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
+    calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
+    writers: list[tuple[str, str, Callable[[Path], Path]]] = [
+        # First, so that LibreOffice makes its PDF while the others are written.
+        (
+            DOCENTENOVERZICHT,
+            students,
+            lambda t: write_docentenoverzicht(entries, t, schooljaar, config, today),
+        ),
+        (OVERZICHT, students, lambda t: write_overzicht(entries, t, schooljaar, today)),
+        (
+            BRON_AANMELDING,
+            students,
+            lambda t: write_bron_aanmelding(entries, t, schooljaar, today),
+        ),
+        (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
+    ]
+    made: dict[str, Path] = {}
+    finish_pdf: Callable[[], Path | None] | None = None
+    for name, inputs, write in writers:
+        target = year_dir / name
+        digest = _digest(name, inputs)
+        if not made_from.unchanged(target, digest):
+            write(target)
+            made_from.note(target, digest)
+        made[name] = target
+        if name == DOCENTENOVERZICHT and pdf:
+            finish_pdf = _teachers_pdf(target, pool)
+    made_from.documents = {key: facts for key, facts in reader.seen.items() if facts}
+    made_from.save()
+    written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
+    teachers_pdf = finish_pdf() if finish_pdf is not None else None
+    return written if teachers_pdf is None else [*written, teachers_pdf]
+
+
+def document_reader(year_dir: Path) -> DocumentReader:
+    """A reader for the Word files in `year_dir` that knows what the last overviews read: a
+    run reads its students' files with it while LibreOffice works (`student_status`), and
+    `write_overviews` then finds them read."""
+    return DocumentReader(MadeFrom.load(year_dir / MADE_FROM).documents)
+
+
+def _teachers_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path | None]:
+    """Start the teacher overview's PDF (none when it is up to date); the function returned
+    waits for it and gives the PDF, or None (logged) when it failed."""
+    target = teachers.with_suffix(".pdf")
+    pdf_source = teachers.with_name(TEACHERS_PDF_SOURCE)
+    content = _word_content_digest(teachers)
+    if target.exists() and pdf_source.exists() and pdf_source.read_text("utf-8") == content:
+        # A LibreOffice start costs seconds; a rerun with the same classes needs none.
+        return lambda: target
+    error: str | None = None
+    if pool is not None:
+        try:
+            pool.submit(teachers, target)
+        except ConversionError as e:
+            error = str(e)
+
+    def finish() -> Path | None:
+        failure = error
+        if failure is None:
+            try:
+                failure = _convert(teachers, target, pool)
+            except ConversionError as e:
+                failure = str(e)
+        if failure is not None:
+            log.warning("%s: geen PDF gemaakt: %s", teachers.name, failure)
+            return None
+        write_bytes_atomic(pdf_source, content.encode("utf-8"))
+        return target
+
+    return finish
+
+
+def _convert(source: Path, target: Path, pool: ConverterPool | None) -> str | None:
+    """Convert one file (already submitted to `pool` when there is one); the reason when it
+    failed."""
+    if pool is None:
+        return convert_files([source], [target]).failed.get(source)
+    error = None
+    for done, failure in pool.completed():
+        if done == source:
+            error = failure
+    return error
+
+
+class MadeFrom:
+    """What the overviews were last made from (`MADE_FROM`, in the school year's folder): per
+    overview the digest of its inputs and of the file written, and what the students' Word
+    files said, by content digest. All of it is made anew when the code that reads the
+    documents or writes the overviews changes."""
+
+    def __init__(self, path: Path, files: dict[str, Any], documents: dict[str, Any]) -> None:
+        self.path = path
+        self.files = files
+        self.documents = documents
+
+    @classmethod
+    def load(cls, path: Path) -> MadeFrom:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if not isinstance(data, dict) or data.get("code") != _code_digest():
+            return cls(path, {}, {})
+        files, documents = data.get("bestanden"), data.get("documenten")
+        return cls(
+            path,
+            files if isinstance(files, dict) else {},
+            documents if isinstance(documents, dict) else {},
+        )
+
+    def unchanged(self, target: Path, inputs: str) -> bool:
+        """Whether `target` was made from `inputs` and nobody changed it since."""
+        made = self.files.get(target.name)
+        return (
+            isinstance(made, list)
+            and made[:1] == [inputs]
+            and target.exists()
+            and made[1:] == [sha256_file(target)]
+        )
+
+    def note(self, target: Path, inputs: str) -> None:
+        self.files[target.name] = [inputs, sha256_file(target)]
+
+    def save(self) -> None:
+        data = {"code": _code_digest(), "bestanden": self.files, "documenten": self.documents}
+        write_text_atomic(self.path, json.dumps(data, ensure_ascii=False))
+
+
+@functools.cache
+def _code_digest() -> str:
+    """The code that reads the documents and writes the overviews: a new version may write
+    them differently, so nothing made by an older one is taken as it is."""
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], formatting, models, render, sheets):
+        try:
+            digest.update(Path(str(module.__file__)).read_bytes())
+        except OSError:
+            # Without its source (a frozen build) the code is unknown: nothing is reused.
+            digest.update(os.urandom(16))
+    return digest.hexdigest()
+
+
+def _entries_digest(entries: Sequence[Entry]) -> str:
+    """Everything the overviews may show of the students: the run's outcome, what their Word
+    files say, and which of their files are there."""
+    digest = hashlib.sha256()
+    for outcome, status in entries:
+        there = [d.docx.exists() for d in outcome.documents]
+        dossier = outcome.dossier is not None and outcome.dossier.exists()
+        # The set's order differs between runs; its sorted list does not.
+        done = sorted(status.done)
+        facts = (outcome, status.plan_prompts, done, status.advice, status.problems)
+        digest.update(repr((*facts, there, dossier)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _word_content_digest(docx_path: Path) -> str:
+    """A digest of what the document shows, leaving out the save time in its properties."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(docx_path) as z:
+        for name in sorted(z.namelist()):
+            if name.startswith("word/"):
+                digest.update(name.encode("utf-8") + b"\0" + z.read(name))
+    return digest.hexdigest()
+
+
+def _row_order(outcome: StudentOutcome) -> tuple[int, tuple[object, ...], tuple[str, str, str]]:
+    # Plans first (the worklist), then by class and name.
+    return (
+        list(Route).index(outcome.decision.route),
+        _klas_key(outcome.leerling.klas),
+        outcome.leerling.sort_key,
+    )
+
+
+def _klas_key(klas: str) -> tuple[object, ...]:
+    """Natural order: 1A, 1B, 2A, 10A; no class last."""
+    parts = re.split(r"(\d+)", klas.strip().casefold())
+    return (not klas.strip(), *((0, int(p)) if p.isdigit() else (1, p) for p in parts if p))
+
+
+# ---------------------------------------------------------------------------------------------
+# What the documents on disk say
+
+
+@dataclass(frozen=True)
+class StudentStatus:
+    """What the student's Word files say: how far the plan is, and what teachers should know."""
+
+    # Open prompts in the plan (OPP or OPP light); None when there is no readable plan file.
+    plan_prompts: int | None = None
+    # Deadline keys whose task is visibly done; their dates are no longer coloured.
+    done: frozenset[str] = frozenset()
+    # The handling advice and facilities from the plan, one paragraph each, as staff wrote them.
+    advice: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def student_status(outcome: StudentOutcome, reader: DocumentReader | None = None) -> StudentStatus:
+    """Read the student's documents: prompts left, steps done, advice for teachers.
+
+    The software sees a step done when its document holds no prompts any more (the plan, the
+    interim and the final evaluation). Every earlier step then counts as done too: a plan is
+    only finished after the parents' letter and the registration; an evaluation only happens
+    after the signing.
+    """
+    reader = reader or DocumentReader()
+    order = list(DEADLINE_HEADERS)
+    reached = -1
+    plan_prompts: int | None = None
+    advice: tuple[str, ...] = ()
+    problems: list[str] = []
+    for doc in outcome.documents:
+        if doc.kind not in VISIBLE_STEPS or not doc.docx.exists():
+            continue
+        try:
+            with reader.open(doc.docx) as word:
+                prompts = word.prompts()
+                if doc.kind in (DocumentKind.OPP, DocumentKind.OPP_LIGHT):
+                    plan_prompts = prompts
+                    advice = word.advice()
+        except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as e:
+            problems.append(f"{doc.docx.name} kan niet worden gelezen als Word-bestand ({e}).")
+            continue
+        if prompts == 0:
+            reached = max(reached, order.index(VISIBLE_STEPS[doc.kind]))
+    return StudentStatus(plan_prompts, frozenset(order[: reached + 1]), advice, tuple(problems))
+
+
+class DocumentReader:
+    """Reads what the overviews need from Word files (`count_prompts`, `handling_advice`),
+    and remembers it by the file's content digest: a rerun only opens the files that changed.
+    `known` is what an earlier run read; `seen` what this one needed, to keep for the next."""
+
+    def __init__(self, known: dict[str, Any] | None = None) -> None:
+        self._known = known or {}
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    @contextmanager
+    def open(self, path: Path) -> Iterator[_WordFile]:
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        if key not in self.seen:
+            known = self._known.get(key)
+            self.seen[key] = dict(known) if isinstance(known, dict) else {}
+        word = _WordFile(data, self.seen[key])
+        try:
+            yield word
+        finally:
+            word.close()
+
+
+class _WordFile:
+    """One Word file's content, opened and parsed only for what is not known yet."""
+
+    def __init__(self, data: bytes, facts: dict[str, Any]) -> None:
+        self._data = data
+        self._facts = facts
+        self._zip: zipfile.ZipFile | None = None
+        self._document: Any = None
+
+    def prompts(self) -> int:
+        if not isinstance(self._facts.get("invulinstructies"), int):
+            self._facts["invulinstructies"] = prompts_in(self._package(), self._parsed_document)
+        return int(self._facts["invulinstructies"])
+
+    def advice(self) -> tuple[str, ...]:
+        known = self._facts.get("adviezen")
+        if not isinstance(known, list) or not all(isinstance(line, str) for line in known):
+            known = list(advice_in(self._package(), self._parsed_document))
+            self._facts["adviezen"] = known
+        return tuple(known)
+
+    def _package(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(io.BytesIO(self._data))
+        return self._zip
+
+    def _parsed_document(self) -> Any:
+        if self._document is None:
+            self._document = etree.fromstring(self._package().read("word/document.xml"))
+        return self._document
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+class Entry(NamedTuple):
+    """One student in the overviews: what the run decided and what the files say."""
+
+    outcome: StudentOutcome
+    status: StudentStatus
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The heading of the section in the plan template, and the facility lines above it.
+ADVICE_HEADING = re.compile(r"handelingsadvie", re.IGNORECASE)
+FACILITY = re.compile(r"^\s*faciliteiten\b[^:]*:\s*\S", re.IGNORECASE)
+
+
+def handling_advice(plan: Path) -> tuple[str, ...]:
+    """The text under the heading 'Handelingsadviezen voor docenten', without prompts, followed
+    by the filled-in facility lines ('Faciliteiten dyslexie: …'). Empty when none is written.
+
+    Read from the XML rather than python-docx's paragraphs, so that text inside tracked
+    insertions, hyperlinks and content controls counts too.
+    """
+    with zipfile.ZipFile(plan) as z:
+        return advice_in(z, lambda: etree.fromstring(z.read("word/document.xml")))
+
+
+def advice_in(docx: zipfile.ZipFile, document: Callable[[], Any]) -> tuple[str, ...]:
+    """`handling_advice` of an open Word file; `document` gives its word/document.xml parsed."""
+    styles = parsed_styles(docx, _style_names)
+    body = document().find(f"{_W}body")
+    if body is None:
+        return ()
+    paragraph_styles = styled(body, "p")
+    run_styles = styled(body, "r")
+
+    def prompt(run: Any) -> bool:
+        return styles.get(_attr(run_styles.get(run))) == PROMPT_STYLE
+
+    advice: list[str] = []
+    facilities: list[str] = []
+    in_section = False
+    for p in body.iter(f"{_W}p"):
+        style = styles.get(_attr(paragraph_styles.get(p)), "").casefold()
+        text = _written_text(p, prompt)
+        if style.startswith(("heading", "kop", "title")):
+            in_section = bool(ADVICE_HEADING.search(text))
+            continue
+        if not text:
+            continue
+        bullet = p.find(f"{_W}pPr/{_W}numPr") is not None or "list" in style
+        line = f"• {text}" if bullet else text
+        if in_section:
+            advice.append(line)
+        elif FACILITY.match(text):
+            facilities.append(line)
+    return (*advice, *facilities)
+
+
+def _attr(element: Any) -> str:
+    return "" if element is None else str(element.get(f"{_W}val", ""))
+
+
+def _style_names(styles_xml: bytes) -> dict[str, str]:
+    root = etree.fromstring(styles_xml)
+    names: dict[str, str] = {}
+    for style in root.iter(f"{_W}style"):
+        names[style.get(f"{_W}styleId", "")] = _attr(style.find(f"{_W}name"))
+    return names
+
+
+_TEXT = f"{_W}t"
+_SPACES = (f"{_W}tab", f"{_W}br")
+
+
+def _written_text(p: Any, prompt: Callable[[Any], bool]) -> str:
+    """The paragraph's text without its prompts: runs in the prompt style that open with '['
+    (counted together, since Word often splits a prompt over several runs)."""
+    kept: list[str] = []
+    prompts: list[str] = []
+
+    def close_prompt() -> None:
+        text = "".join(prompts)
+        if not text.strip().startswith("["):
+            kept.append(text)
+        prompts.clear()
+
+    for run in p.iter(f"{_W}r"):
+        pieces = []
+        for node in run:
+            if node.tag == _TEXT:
+                pieces.append(node.text or "")
+            elif node.tag in _SPACES:
+                pieces.append(" ")
+        text = "".join(pieces)
+        if prompt(run):
+            prompts.append(text)
+            continue
+        if prompts:
+            close_prompt()
+        kept.append(text)
+    if prompts:
+        close_prompt()
+    return " ".join("".join(kept).split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Spreadsheets
+
+# A font without a name shows as a serif in LibreOffice; Calibri is the cells' default.
+SHEET_FONT = "Calibri"
+LINE_HEIGHT = 15.0
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFDCE4EE", end_color="FFDCE4EE")
+PASSED_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
+PASSED_FONT = Font(name=SHEET_FONT, color="FF9C0006")
+SOON_FILL = PatternFill(fill_type="solid", start_color="FFFFD8A8", end_color="FFFFD8A8")
+SOON_FONT = Font(name=SHEET_FONT, color="FF7F3F00")
+BOLD = Font(name=SHEET_FONT, bold=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    # The widest the column gets, in characters; longer text wraps when `wrap`.
+    max_width: int
+    wrap: bool = False
+    # Dates, numbers and yes/no read best centred.
+    center: bool = False
+
+
+def _shown(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return "00-00-0000"
+    return str(value)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` characters wide (word wrap)."""
+    # Text is on average narrower than the '0' that Excel's column width counts.
+    per_line = max(1, int(width * 1.1) - 2)
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split():
+            size = min(len(word), per_line)
+            if used and used + 1 + size > per_line:
+                lines, used = lines + 1, size
+            else:
+                used += size + (1 if used else 0)
+        total += lines
+    return total
+
+
+def write_table(
+    sheet: Worksheet, columns: Sequence[Column], rows: Sequence[Sequence[Value]], freeze: str
+) -> None:
+    """A header row and data rows with frozen panes, a filter, fitted widths, wrapped long
+    text and row heights that show it, printable on landscape pages."""
+    widths = []
+    for index, column in enumerate(columns):
+        longest = max(
+            (len(line) for row in rows for line in _shown(row[index]).split("\n")), default=0
+        )
+        # Bold header words are wider than text; they must not break.
+        word = math.ceil(max(len(w) for w in column.header.split()) * 1.2)
+        widths.append(min(max(longest, word, 4), column.max_width) + 2)
+    header_align = Alignment(wrap_text=True, vertical="center")
+    for number, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        cell = put(sheet, 1, number, column.header)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.alignment = header_align
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.row_dimensions[1].height = LINE_HEIGHT * max(
+        _lines(c.header, w / 1.2) for c, w in zip(columns, widths, strict=True)
+    )
+    top = Alignment(vertical="top")
+    centred = Alignment(vertical="top", horizontal="center")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    for line, values in enumerate(rows, start=2):
+        height = 1
+        for number, (column, width, value) in enumerate(
+            zip(columns, widths, values, strict=True), start=1
+        ):
+            cell = put(sheet, line, number, value)
+            cell.alignment = wrapped if column.wrap else centred if column.center else top
+            if column.wrap:
+                height = max(height, _lines(_shown(value), width))
+        if height > 1:
+            sheet.row_dimensions[line].height = min(409.0, LINE_HEIGHT * height)
+    last = get_column_letter(len(columns))
+    sheet.freeze_panes = freeze
+    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def colour_deadline(cell: Cell, day: dt.date, today: dt.date) -> None:
+    """Red once the deadline has passed, orange within two weeks of today."""
+    if day < today:
+        cell.fill, cell.font = PASSED_FILL, PASSED_FONT
+    elif day <= today + SOON:
+        cell.fill, cell.font = SOON_FILL, SOON_FONT
+
+
+def _notes_sheet(sheet: Worksheet, lines: Sequence[str]) -> None:
+    sheet.column_dimensions["A"].width = 110
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, text in enumerate(lines, start=1):
+        cell = put(sheet, row, 1, text)
+        cell.alignment = wrap
+        if row == 1:
+            cell.font = Font(name=SHEET_FONT, bold=True, size=13)
+
+
+def _save(workbook: Workbook, target: Path) -> Path:
+    with atomic_path(target) as tmp:
+        workbook.save(tmp)
+    return target
+
+
+def _colour_legend(today: dt.date) -> list[str]:
+    return [
+        f"Stand van {today:%d-%m-%Y}.",
+        "Rood: de deadline is verstreken en de stap is nog niet zichtbaar gedaan.",
+        "Oranje: de deadline valt binnen twee weken.",
+        "Een stap is zichtbaar gedaan als het document ervan geen invulinstructies "
+        "[tussen haken] meer heeft: het plan, de tussenevaluatie of de eindevaluatie. De "
+        "stappen daarvoor (informatiebrief, BRON-aanmelding, ondertekening) tellen dan ook als "
+        "gedaan en krijgen geen kleur meer. Of de BRON-aanmelding en de ondertekening echt "
+        "gedaan zijn, kan opp-docs niet zien: controleer dat zelf.",
+    ]
+
+
+OVERZICHT_COLUMNS: tuple[Column, ...] = (
+    Column("Leerlingnummer", 14),
+    Column("Naam", 30),
+    Column("Klas", 8),
+    Column("Tutor", 22),
+    Column("Route", 20),
+    Column("Reden", 50, wrap=True),
+    Column("Besluit teamleider", 10, center=True),
+    *(Column(header, 12, center=True) for header in DEADLINE_HEADERS.values()),
+    Column("Documenten", 30, wrap=True),
+    Column("Bewerkt door medewerker", 24, wrap=True),
+    Column("Plan af", 8, center=True),
+    Column("Open invulinstructies in plan", 12, center=True),
+    Column("Dossier", 8, center=True),
+    Column("Problemen", 60, wrap=True),
+)
+_FIRST_DEADLINE = [c.header for c in OVERZICHT_COLUMNS].index(DEADLINE_HEADERS["informatiebrief"])
+
+
+def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]:
+    """One student's row of overzicht.xlsx, in the order of OVERZICHT_COLUMNS."""
+    leerling, route = outcome.leerling, outcome.decision.route
+    plan = route.has_plan
+    existing = [d for d in outcome.documents if d.docx.exists()]
+    if existing:
+        documents = ", ".join(SHORT_NAMES[d.kind] for d in existing)
+    else:
+        documents = "nog geen" if DOCUMENTS_PER_ROUTE[route] else ""
+    problems = list(outcome.problems) + list(status.problems)
+    if outcome.blocked:
+        problems.insert(
+            0, "Krijgt geen nieuwe documenten tot de intake is verbeterd (zie intake-rapport)."
+        )
+    deadlines: list[Value] = (
+        list(outcome.deadlines.as_dict().values()) if plan else [None] * len(DEADLINE_HEADERS)
+    )
+    plan_af = "" if status.plan_prompts is None else ja_nee(status.plan_prompts == 0)
+    return [
+        leerling.leerlingnummer,
+        leerling.naam,
+        leerling.klas,
+        leerling.tutor,
+        route.label,
+        outcome.decision.reden,
+        ja_nee(outcome.decision.besluit),
+        *deadlines,
+        documents,
+        ", ".join(SHORT_NAMES[d.kind] for d in existing if d.bewerkt),
+        plan_af,
+        status.plan_prompts,
+        ja_nee(outcome.dossier is not None and outcome.dossier.exists()) if plan else "",
+        "\n".join(problems),
+    ]
+
+
+def write_overzicht(
+    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, today: dt.date
+) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Overzicht"
+    rows = [overzicht_row(e.outcome, e.status) for e in entries]
+    write_table(sheet, OVERZICHT_COLUMNS, rows, freeze="C2")
+    for line, (outcome, status) in enumerate(entries, start=2):
+        if not outcome.decision.route.has_plan:
+            continue
+        for offset, (key, day) in enumerate(outcome.deadlines.as_dict().items()):
+            if key not in status.done:
+                colour_deadline(sheet.cell(line, _FIRST_DEADLINE + 1 + offset), day, today)
+    _notes_sheet(
+        workbook.create_sheet("Toelichting"),
+        [
+            f"Overzicht schooljaar {schooljaar}: alle leerlingen, per route",
+            *_colour_legend(today),
+            "Deadlines staan alleen bij leerlingen met een OPP of OPP light.",
+            "Route en reden zijn een voorstel van opp-docs; een besluit van de teamleider in de "
+            "intake (kolom Route (besluit)) gaat altijd voor.",
+            "Bewerkt door medewerker: Word-bestanden die na het maken zijn aangepast; opp-docs "
+            "overschrijft die nooit.",
+        ],
+    )
+    return _save(workbook, target)
+
+
+BRON_COLUMNS: tuple[Column, ...] = (
+    Column("Leerlingnummer", 14),
+    Column("Naam", 30),
+    Column("Klas", 8),
+    Column("Geboortedatum", 12, center=True),
+    Column("Plan", 10),
+    Column("Begindatum plan", 12, center=True),
+    Column("Aanmelden uiterlijk", 12, center=True),
+    Column("Notitie voor SOMtoday", 90, wrap=True),
+)
+
+
+def bron_note(outcome: StudentOutcome, schooljaar: SchoolYear) -> str:
+    """The note the team leader pastes into SOMtoday. One line: Excel puts quotes around a
+    copied cell that holds line breaks."""
+    leerling, d = outcome.leerling, outcome.deadlines
+    geboren = (
+        f"geboren {leerling.geboortedatum:%d-%m-%Y}"
+        if leerling.geboortedatum
+        else "geboortedatum onbekend"
+    )
+    klas = f", klas {leerling.klas}" if leerling.klas else ""
+    return (
+        f"Aanmelding BRON/ROD: {outcome.decision.route.label} voor {leerling.naam} "
+        f"(leerlingnummer {leerling.leerlingnummer}, {geboren}{klas}), schooljaar {schooljaar}. "
+        f"Begindatum: {d.opp:%d-%m-%Y} (vaststelling van het plan). Einddatum: volgt als het "
+        f"plan stopt (besluit bij de eindevaluatie, uiterlijk {d.eindevaluatie:%d-%m-%Y})."
+    )
+
+
+def write_bron_aanmelding(
+    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, today: dt.date
+) -> Path:
+    plans = sorted(
+        (e for e in entries if e.outcome.decision.route.has_plan),
+        key=lambda e: (e.outcome.deadlines.bron, *_row_order(e.outcome)[1:]),
+    )
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "BRON-aanmelding"
+    rows: list[list[Value]] = [
+        [
+            o.leerling.leerlingnummer,
+            o.leerling.naam,
+            o.leerling.klas,
+            o.leerling.geboortedatum,
+            o.decision.route.label,
+            o.deadlines.opp,
+            o.deadlines.bron,
+            bron_note(o, schooljaar),
+        ]
+        for o, _status in plans
+    ]
+    write_table(sheet, BRON_COLUMNS, rows, freeze="C2")
+    for line, (outcome, status) in enumerate(plans, start=2):
+        if "bron" not in status.done:
+            colour_deadline(sheet.cell(line, 7), outcome.deadlines.bron, today)
+    _notes_sheet(
+        workbook.create_sheet("Toelichting"),
+        [
+            f"BRON-aanmelding schooljaar {schooljaar}: leerlingen met een OPP of OPP light",
+            "De teamleider B&O meldt deze leerlingen aan bij BRON/ROD via een notitie in "
+            "SOMtoday. Kopieer de cel in de kolom 'Notitie voor SOMtoday' en plak hem in de "
+            "notitie van de leerling.",
+            "Begindatum plan: de deadline van het plan (de datum waarop het uiterlijk wordt "
+            "vastgesteld). Is het plan op een andere dag vastgesteld, pas de datum in de "
+            "notitie dan aan.",
+            "Aanmelden uiterlijk: 1 oktober voor de nieuwe leerlingen (procedure), de dag van "
+            "de plan-deadline voor leerlingen die tijdens het schooljaar een plan krijgen.",
+            *_colour_legend(today),
+        ],
+    )
+    return _save(workbook, target)
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar
+
+
+def event_uid(schooljaar: SchoolYear, leerlingnummer: str, key: str) -> str:
+    """Stable per student, deadline and school year: importing again updates the event."""
+    return f"{schooljaar}-{leerlingnummer}-{key}@opp-docs"
+
+
+class Deadline(NamedTuple):
+    """One event of the calendar: a deadline of a student's plan."""
+
+    uid: str
+    summary: str
+    day: dt.date
+    category: str
+    description: str
+
+
+def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[Deadline]:
+    """Every deadline of every plan: all that the calendar shows of the students."""
+    deadlines = []
+    for outcome, _status in entries:
+        route = outcome.decision.route
+        if not route.has_plan:
+            continue
+        leerling = outcome.leerling
+        klas = f", klas {leerling.klas}" if leerling.klas else ""
+        tutor = f" Tutor: {leerling.tutor}." if leerling.tutor else ""
+        for key, day in outcome.deadlines.as_dict().items():
+            deadlines.append(
+                Deadline(
+                    uid=clean(event_uid(schooljaar, leerling.leerlingnummer, key)),
+                    summary=clean(f"{task(key, route)} – {leerling.naam}"),
+                    day=day,
+                    category=route.label,
+                    description=clean(
+                        f"{route.label} van {leerling.naam} (leerlingnummer "
+                        f"{leerling.leerlingnummer}{klas}), schooljaar {schooljaar}.{tutor} "
+                        f"Stand van zaken: {OVERZICHT}."
+                    ),
+                )
+            )
+    return deadlines
+
+
+def calendar_name(schooljaar: SchoolYear, config: Config) -> str:
+    return clean(f"OPP-planning {config.school_naam} {schooljaar}")
+
+
+def write_planning(
+    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, config: Config
+) -> Path:
+    calendar = Calendar()
+    calendar.add("prodid", "-//opp-docs//OPP-planning//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", calendar_name(schooljaar, config))
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for deadline in planned_deadlines(entries, schooljaar):
+        event = Event()
+        event.add("uid", deadline.uid)
+        event.add("dtstamp", stamp)
+        event.add("summary", deadline.summary)
+        event.add("dtstart", deadline.day)
+        event.add("dtend", deadline.day + dt.timedelta(days=1))
+        # A deadline, not an appointment: it does not make anyone look busy.
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", [deadline.category])
+        event.add("description", deadline.description)
+        calendar.add_component(event)
+    write_bytes_atomic(target, calendar.to_ical())
+    return target
+
+
+# ---------------------------------------------------------------------------------------------
+# The teachers' overview: built in code rather than from a template, because it is a generated
+# list whose rows hold text taken from the staff's plans; it follows the templates' look.
+
+FONT = "Carlito"
+BLUE = RGBColor(0x1F, 0x3A, 0x5F)
+DARK = RGBColor(0x40, 0x40, 0x40)
+GREY = RGBColor(0x70, 0x70, 0x70)
+BORDER = "BFBFBF"
+HEAD_FILL = "DCE4EE"
+TEACHER_WIDTHS = (3.6, 2.6, 3.5, 7.3)  # cm; A4 minus 2 cm margins is 17 cm
+NO_CLASS = "zonder klas"
+
+
+def _klas_groups(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        if entry.outcome.decision.route.has_plan:
+            groups.setdefault(entry.outcome.leerling.klas.strip(), []).append(entry)
+    return [
+        (klas or NO_CLASS, sorted(rows, key=lambda e: e.outcome.leerling.sort_key))
+        for klas, rows in sorted(groups.items(), key=lambda item: _klas_key(item[0]))
+    ]
+
+
+def write_docentenoverzicht(
+    entries: Sequence[Entry],
+    target: Path,
+    schooljaar: SchoolYear,
+    config: Config,
+    today: dt.date,
+) -> Path:
+    document = _new_document(schooljaar, config)
+    groups = _klas_groups(entries)
+    if not groups:
+        _title(document, "Docentenoverzicht", schooljaar, today, first=True)
+        _para(document, "Er zijn (nog) geen leerlingen met een OPP of OPP light.")
+    for index, (klas, rows) in enumerate(groups):
+        name = "Leerlingen zonder klas" if klas == NO_CLASS else f"Klas {klas}"
+        _title(document, name, schooljaar, today, first=index == 0)
+        _para(
+            document,
+            "Deze leerlingen hebben een ontwikkelingsperspectiefplan (OPP of OPP light). Houd in "
+            "de les rekening met de handelingsadviezen. Het volledige plan staat in het dossier "
+            "in SOMtoday; met vragen kunt u terecht bij de tutor of de leerlingbegeleider.",
+            after=8,
+        )
+        table = _table(document, TEACHER_WIDTHS)
+        _header_row(table, ("Leerling", "Plan", "Begeleiding", "Handelingsadviezen"))
+        for entry in rows:
+            _teacher_row(table, entry, config, today)
+        _para(
+            document,
+            "Vertrouwelijk: deze lijst is alleen voor de docenten van de klas. Bewaar hem niet "
+            "langer dan nodig en deel hem niet buiten de school.",
+            before=10,
+            size=8.5,
+            color=GREY,
+        )
+    document.core_properties.title = f"Docentenoverzicht {schooljaar}"
+    document.core_properties.author = config.school_naam
+    document.core_properties.language = "nl-NL"
+    with atomic_path(target) as tmp:
+        document.save(str(tmp))
+    return target
+
+
+def _teacher_row(table: Table, entry: Entry, config: Config, today: dt.date) -> None:
+    outcome, status = entry
+    leerling = outcome.leerling
+    row = _add_row(table)
+    cells = row.cells
+    for cell, cm in zip(cells, TEACHER_WIDTHS, strict=True):
+        cell.width = Cm(cm)
+    if len(" ".join(status.advice)) < 700:
+        # Keep a student on one page; a very long advice may run over.
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+    _run(_cell_para(cells[0]), leerling.naam).bold = True
+    _small(_cell_para(cells[0]), f"lln. {leerling.leerlingnummer}")
+
+    _run(_cell_para(cells[1]), outcome.decision.route.label)
+    if status.plan_prompts != 0:
+        _small(_cell_para(cells[1]), "in voorbereiding")
+    for label, flag in (("dyslexie", leerling.dyslexie), ("dyscalculie", leerling.dyscalculie)):
+        if flag:
+            _small(_cell_para(cells[1]), label)
+
+    for role, person in (
+        ("Tutor", leerling.tutor),
+        ("Leerlingbegeleider", config.leerlingbegeleider),
+    ):
+        _small(_cell_para(cells[2]), role)
+        _run(_cell_para(cells[2]), person or "–")
+
+    for line in status.advice:
+        p = _cell_para(cells[3])
+        _run(p, line)
+        if line.startswith("• "):
+            p.paragraph_format.left_indent = Cm(0.35)
+            p.paragraph_format.first_line_indent = Cm(-0.35)
+    if not status.advice:
+        deadline = outcome.deadlines.opp
+        if deadline < today:
+            text = "Nog niet beschreven in het plan; vraag de leerlingbegeleider."
+        else:
+            text = (
+                "Nog niet beschreven; de adviezen volgen in het plan "
+                f"(uiterlijk {datum(deadline)})."
+            )
+        run = _run(_cell_para(cells[3]), text)
+        run.italic = True
+        run.font.color.rgb = GREY
+
+
+def _new_document(schooljaar: SchoolYear, config: Config) -> DocxDocument:
+    document = docx.Document()
+    _use_font_everywhere(document)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(4)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.7), Cm(2.0)
+    section.header_distance, section.footer_distance = Cm(1.0), Cm(0.9)
+
+    header = section.header.paragraphs[0]
+    school = _run(header, config.school_naam)
+    school.bold = True
+    school.font.size = Pt(12)
+    school.font.color.rgb = BLUE
+    sub = section.header.add_paragraph()
+    _small(sub, f"Docentenoverzicht ondersteuning  ·  schooljaar {schooljaar}")
+    _paragraph_border(sub, "bottom")
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph_border(footer, "top")
+    for piece in (
+        f"Vertrouwelijk – docentenoverzicht {schooljaar} – pagina ",
+        "PAGE",
+        " van ",
+        "NUMPAGES",
+    ):
+        _footer_piece(footer, piece)
+    body = document.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    return document
+
+
+def _use_font_everywhere(document: DocxDocument) -> None:
+    """Replace the theme fonts of the default template: Word would prefer them over ours."""
+    styles = document.styles.element
+    for rpr in styles.iter(qn("w:rPr")):
+        for fonts in rpr.findall(qn("w:rFonts")):
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attr), None)
+            for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+                fonts.set(qn(attr), FONT)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "nl-NL")
+
+
+def _footer_piece(paragraph: Paragraph, piece: str) -> None:
+    if piece not in ("PAGE", "NUMPAGES"):
+        _small(paragraph, piece)
+        return
+    for kind in ("begin", "instr", "separate", "result", "end"):
+        run = paragraph.add_run()
+        run.font.size = Pt(8.5)
+        run.font.color.rgb = GREY
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {piece} "
+            run._r.append(instr)
+        elif kind == "result":
+            run.text = "1"
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+
+
+def _paragraph_border(paragraph: Paragraph, side: str) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    line = OxmlElement(f"w:{side}")
+    for key, value in (("val", "single"), ("sz", "4"), ("space", "4"), ("color", BORDER)):
+        line.set(qn(f"w:{key}"), value)
+    borders.append(line)
+    # After what the schema puts before it (the footer's pStyle, above all): Word repairs a
+    # paragraph whose properties come in another order.
+    before = [child for child in ppr if child.tag in _BEFORE_PBDR]
+    if before:
+        before[-1].addnext(borders)
+    else:
+        ppr.insert(0, borders)
+
+
+# What comes before w:pBdr in a w:pPr (ECMA-376 part 1, CT_PPrBase).
+_BEFORE_PBDR = frozenset(
+    qn(f"w:{name}")
+    for name in (
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+    )
+)
+
+
+def _title(
+    document: DocxDocument, text: str, schooljaar: SchoolYear, today: dt.date, *, first: bool
+) -> None:
+    title = document.add_paragraph()
+    title.paragraph_format.page_break_before = not first
+    title.paragraph_format.space_after = Pt(2)
+    run = _run(title, text)
+    run.bold = True
+    run.font.size = Pt(20)
+    run.font.color.rgb = BLUE
+    _para(
+        document,
+        f"Leerlingen met een OPP  ·  schooljaar {schooljaar}  ·  stand van {datum(today)}",
+        size=12,
+        color=DARK,
+        after=12,
+    )
+
+
+def _para(
+    document: DocxDocument,
+    text: str,
+    *,
+    size: float | None = None,
+    color: RGBColor | None = None,
+    before: float = 0,
+    after: float = 4,
+) -> Paragraph:
+    p = document.add_paragraph()
+    run = _run(p, text)
+    if size is not None:
+        run.font.size = Pt(size)
+    if color is not None:
+        run.font.color.rgb = color
+    p.paragraph_format.space_before = Pt(before)
+    p.paragraph_format.space_after = Pt(after)
+    return p
+
+
+def _run(paragraph: Paragraph, text: str) -> Run:
+    run: Run = paragraph.add_run(clean(text))
+    return run
+
+
+def _small(paragraph: Paragraph, text: str) -> None:
+    run = _run(paragraph, text)
+    if run._r.rPr is None:
+        run._r.insert(0, deepcopy(_SMALL))
+    else:
+        _make_small(run)
+
+
+def _make_small(run: Run) -> Run:
+    run.font.size = Pt(8.5)
+    run.font.color.rgb = GREY
+    return run
+
+
+def _cell_para(cell: _Cell) -> Paragraph:
+    """The cell's first paragraph while it is empty, else a new one; compact spacing."""
+    first = cell._tc.find(qn("w:p"))
+    empty = first is not None and first.find(qn("w:r")) is None
+    p = Paragraph(first, cell) if empty else cell.add_paragraph()
+    if p._p.pPr is None:
+        p._p.insert(0, deepcopy(_COMPACT))
+    else:
+        _make_compact(p)
+    return p
+
+
+def _make_compact(p: Paragraph) -> Paragraph:
+    p.paragraph_format.space_before = Pt(1)
+    p.paragraph_format.space_after = Pt(1)
+    return p
+
+
+def _loose_paragraph() -> Paragraph:
+    # In no document: only made for its formatting.
+    return Paragraph(OxmlElement("w:p"), cast(ProvidesStoryPart, None))
+
+
+# What _make_small and _make_compact give a new run or paragraph, made once and copied: the
+# setters of python-docx cost more than the rest of the teacher overview together.
+_SMALL = _make_small(_loose_paragraph().add_run())._r.rPr
+_COMPACT = _make_compact(_loose_paragraph())._p.pPr
+
+
+def _table(document: DocxDocument, widths: Sequence[float]) -> Table:
+    table: Table = document.add_table(rows=0, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False  # writes the table's one w:tblLayout, fixed
+    tblpr = table._tbl.tblPr
+    for child in list(tblpr):
+        if child.tag in (qn("w:tblStyle"), qn("w:tblW"), qn("w:tblLook")):
+            tblpr.remove(child)
+    # Children in schema order, tblW, jc, tblBorders, tblLayout, tblCellMar: Word repairs a
+    # table whose properties come in another order.
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(sum(widths) * 567)))
+    width.set(qn("w:type"), "dxa")
+    tblpr.insert(0, width)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", "4"), ("space", "0"), ("color", BORDER)):
+            line.set(qn(f"w:{key}"), value)
+        borders.append(line)
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar")
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in (("top", 50), ("left", 100), ("bottom", 50), ("right", 100)):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(twips))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    tblpr.append(margins)
+    for column, cm in zip(table.columns, widths, strict=True):
+        column.width = Cm(cm)
+    return table
+
+
+def _add_row(table: Table) -> _Row:
+    row: _Row = table.add_row()  # type: ignore[no-untyped-call]
+    return row
+
+
+def _header_row(table: Table, titles: Sequence[str]) -> None:
+    row = _add_row(table)
+    for cell, title, cm in zip(row.cells, titles, TEACHER_WIDTHS, strict=True):
+        cell.width = Cm(cm)
+        _run(_cell_para(cell), title).bold = True
+        shading = OxmlElement("w:shd")
+        for key, value in (("val", "clear"), ("color", "auto"), ("fill", HEAD_FILL)):
+            shading.set(qn(f"w:{key}"), value)
+        cell._tc.get_or_add_tcPr().append(shading)
+    # Repeated at the top of every page the table runs onto.
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))

@@ -1,0 +1,1 @@
+"""Stage 4: PDFs through LibreOffice, and the dossier per student."""

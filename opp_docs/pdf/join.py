@@ -1,0 +1,813 @@
+"""Several Word files joined into one, for LibreOffice to convert in one go.
+
+LibreOffice's cost is mostly per document, not per page: loading the five documents of one
+student as one file and exporting one PDF costs about half of five separate conversions. The
+joined file exists only for that conversion; afterwards the PDF is cut back into one PDF per
+document (`split_pdf`), so every document still has its own PDF, looking as it would alone.
+
+What keeps the pages identical:
+- each document becomes its own section (new page, its own header and footer) whose page
+  numbering restarts at 1;
+- "van N" in a footer is NUMPAGES, which would count the whole joined file. It becomes a page
+  reference to a bookmark at the document's last paragraph: with numbering restarted, the page
+  number of its last paragraph is the document's page count. (SECTIONPAGES would say the same
+  thing, but LibreOffice 7.4 renders it as "1".)
+- a bookmark at each document's first paragraph becomes a named destination in the PDF, which
+  says where each document starts, also when LibreOffice skipped a blank page in between.
+
+Only what is sure to come out the same is joined: files that share everything but their text,
+headers and footers (all documents made from this project's templates do), with one section
+that names all its headers and footers and starts with a paragraph. Documents of a template
+that was saved anew by Word share their parts only with each other (`compatible_groups`: the
+converter then joins those separately); Word's "_GoBack" bookmark is dropped from the joined
+copy. Refused, and so converted on their own as before: a document a person saved in Word,
+footnotes and comments, other bookmarks and internal
+links (their names would clash between documents, and a cross-reference could show another
+child's text), numbered lists (they would count on), pages numbered their own way, even/odd
+headers. `split_pdf` then checks each document's end mark against its pages before it trusts
+the cut.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+from pikepdf import Name
+
+from opp_docs.documents.render import parsed_styles
+from opp_docs.files import atomic_path
+from opp_docs.pdf.dossier import link_outline, outline_items
+from opp_docs.pdf.lean import write_stored
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC = "http://purl.org/dc/elements/1.1/"
+DOCUMENT = "word/document.xml"
+DOCUMENT_RELS = "word/_rels/document.xml.rels"
+SETTINGS = "word/settings.xml"
+STYLES = "word/styles.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+CORE = "docProps/core.xml"
+HEADER_FOOTER_TYPES = {
+    f"{R}/header": "header",
+    f"{R}/footer": "footer",
+}
+# Parts that may differ between the documents; every other part must be the same bytes.
+_OWN_PART = re.compile(
+    r"^(word/document\.xml|word/_rels/document\.xml\.rels|docProps/.*|"
+    r"\[Content_Types\]\.xml|word/(header|footer)\d+\.xml|"
+    r"word/_rels/(header|footer)\d+\.xml\.rels)$"
+)
+# What refers to something outside the document's own text; joining would mix those up.
+# Bookmarks (and the links and cross-references that point at them) are refused too: their
+# names would clash between the documents, and a reference would find another child's text.
+_UNSUPPORTED = (
+    b"<w:footnoteReference",
+    b"<w:endnoteReference",
+    b"<w:commentReference",
+    b"<w:commentRangeStart",
+    b"<w:altChunk",
+    b"<w:subDoc",
+    b"<w:bookmarkStart",
+    b"<w:numPr",
+    b" w:anchor=",
+)
+_STYLE_REFERENCE = re.compile(rb'<w:pStyle w:val="([^"]*)"')
+_STYLE = re.compile(rb'<w:style\b[^>]*?w:styleId="([^"]*)".*?</w:style>', re.DOTALL)
+_BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
+_PAGE_TOTAL = re.compile(rb"\b(NUMPAGES|SECTIONPAGES)\b")
+START = "OppDocsDeel{}"
+END = "OppDocsEinde{}"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What LibreOffice would put in a PDF's document information, from the Word file."""
+
+    title: str
+    subject: str
+    author: str
+    keywords: str
+
+
+def merge(
+    sources: Sequence[Path],
+    target: Path,
+    lean: Callable[[dict[str, bytes]], dict[str, bytes] | None] | None = None,
+) -> list[Metadata] | None:
+    """Write `sources` joined as one Word file to `target`, and return each source's document
+    information (for `split_pdf`, read while the files are open anyway); None (nothing
+    written) when they cannot be joined faithfully. Part k starts at the bookmark
+    START.format(k). `lean` (LeanCopies.lean_parts) may trim the joined parts before they are
+    written: one file written instead of two."""
+    try:
+        zips = [zipfile.ZipFile(source) for source in sources]
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return None
+    try:
+        data = _merged(zips)
+        infos = [_metadata(z) for z in zips] if data is not None else None
+    except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError):
+        data = infos = None
+    finally:
+        for z in zips:
+            z.close()
+    if data is None or infos is None:
+        target.unlink(missing_ok=True)
+        return None
+    if lean is not None:
+        data = lean(data) or data
+    write_stored(data, target)
+    return infos
+
+
+def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
+    if len(zips) < 2:
+        return None
+    first = zips[0]
+    signature = _shared_signature(first)
+    for z in zips:
+        names = z.namelist()
+        if DOCUMENT not in names or DOCUMENT_RELS not in names or CONTENT_TYPES not in names:
+            return None
+        if _shared_signature(z) != signature:
+            return None
+
+    if SETTINGS in first.namelist() and b"evenAndOddHeaders" in _shared_part(first, SETTINGS):
+        return None  # which header a page gets would depend on the pages before it
+    numbered = _numbered_styles(first)
+    base_rels: _Common | None = None
+    parts: dict[str, bytes] = {}
+    new_rels: list[etree._Element] = []
+    overrides: list[tuple[str, str]] = []
+    head: bytes | None = None
+    pieces: list[bytes] = []
+    for k, z in enumerate(zips):
+        rels, own = _relationships(z)
+        if base_rels is None:
+            base_rels = rels
+        elif rels != base_rels:
+            return None
+        xml = _without_go_back(z.read(DOCUMENT))
+        if _unsupported(xml) or _uses_numbering(xml, numbered):
+            return None
+        document = _Document.cut(xml)
+        if document is None or head not in (None, document.head):
+            return None  # one that is not as ours are, or declares other namespaces
+        head = document.head
+        section = _section(document.section)
+        if section is None or not _own_headers_and_footers(section):
+            return None  # it would inherit the previous document's header or footer
+        # Header and footer parts, renamed per document.
+        renamed: dict[str, str] = {}
+        for n, (rid, (kind, target)) in enumerate(own.items()):
+            name = f"{kind}-deel{k + 1}-{n + 1}.xml"
+            content = z.read(f"word/{target}")
+            if _unsupported(content) or _uses_numbering(content, numbered):
+                return None
+            content = _PAGE_TOTAL.sub(f"PAGEREF {END.format(k)}".encode(), content)
+            parts[f"word/{name}"] = content
+            rels_name = f"word/_rels/{target}.rels"
+            if rels_name in z.namelist():
+                parts[f"word/_rels/{name}.rels"] = z.read(rels_name)
+            new_id = f"rIdOppDocs{k}{rid}"
+            renamed[rid] = new_id
+            rel = etree.Element(f"{{{RELS}}}Relationship")
+            rel.set("Id", new_id)
+            rel.set("Type", f"{R}/{kind}")
+            rel.set("Target", name)
+            new_rels.append(rel)
+            overrides.append(
+                (
+                    f"/word/{name}",
+                    f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml",
+                )
+            )
+        for ref in section:
+            if ref.tag in (_w("headerReference"), _w("footerReference")):
+                old = ref.get(f"{{{R}}}id")
+                if old not in renamed:
+                    return None
+                ref.set(f"{{{R}}}id", renamed[old])
+        if not _restart_numbering(section, new_page=k > 0):
+            return None
+        properties = etree.tostring(section)
+        last = k == len(zips) - 1
+        # A section ends with the paragraph that carries its properties; the last one's stay
+        # where they are, at the end of the body.
+        body = document.marked(k, None if last else properties)
+        if body is None:
+            return None
+        pieces.append(body + properties if last else body)
+    if head is None:
+        return None
+    joined = head + b"".join(pieces) + b"</w:body></w:document>"
+    try:
+        # The joined bytes must be XML LibreOffice can read; when in doubt, one by one.
+        etree.fromstring(joined)
+    except etree.XMLSyntaxError:
+        return None
+    parts[DOCUMENT] = joined
+    parts[DOCUMENT_RELS] = _rels_xml(first, new_rels)
+    parts[CONTENT_TYPES] = _content_types(first, overrides)
+    kept = [n for n in first.namelist() if not _OWN_PART.match(n) or n.startswith("docProps/")]
+    out = {
+        name: first.read(name) if name.startswith("docProps/") else _shared_part(first, name)
+        for name in kept
+    }
+    out.update(parts)
+    return out
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A document part cut into its pieces, as bytes: everything up to and including
+    <w:body>, the body's paragraphs and tables, and its section properties.
+
+    Joining works on the bytes: parsing and writing fifteen documents as trees cost more than
+    the rest of the joining. What it relies on is checked here, else the files are converted
+    one by one: one section, a body that starts and ends with a paragraph, nothing but
+    elements (no comments, no text between them), no tracked change of paragraph properties
+    (which would nest one paragraph's properties in another's). The joined result is parsed
+    once, as a last check."""
+
+    head: bytes
+    content: bytes
+    section: bytes
+
+    @classmethod
+    def cut(cls, xml: bytes) -> _Document | None:
+        if b"<!--" in xml or b"<![CDATA[" in xml or b"<w:pPrChange" in xml:
+            return None
+        if _CLOSING_WITH_SPACE.search(xml) or (b"&#" in xml and b"instr" in xml):
+            return None  # not as lxml writes it
+        if xml.count(b"<w:sectPr") != 1 or xml.count(b"<w:body>") != 1:
+            return None  # several sections (or a tracked change of one)
+        body = xml.index(b"<w:body>") + len(b"<w:body>")
+        section = xml.index(b"<w:sectPr")
+        tail = xml[section:].rstrip()
+        if not tail.endswith(b"</w:body></w:document>"):
+            return None
+        properties = tail[: -len(b"</w:body></w:document>")]
+        content = xml[body:section]
+        if not _PARAGRAPH_START.match(content) or not content.endswith(b"</w:p>"):
+            return None  # its marks would not be on its first and last page
+        head = xml[:body]
+        # The section properties are edited with w: and r: bound to these namespaces, and
+        # the paragraphs' tags are found by these prefixes.
+        if not all(n in head for n in _MAIN_NAMESPACES):
+            return None
+        if b"xmlns:w=" in content or b"xmlns:r=" in content:
+            return None  # bound anew inside the body
+        return cls(head, content, properties)
+
+    def marked(self, k: int, section: bytes | None) -> bytes | None:
+        """The content with bookmarks at the start of its first and the end of its last
+        paragraph, page totals pointing at the end mark, and `section` (when given) in the
+        last paragraph's properties."""
+        total = f"PAGEREF {END.format(k)}".encode()
+
+        def field(m: re.Match[bytes]) -> bytes:
+            return m.group(1) + _PAGE_TOTAL.sub(total, m.group(2)) + m.group(3)
+
+        content = self.content
+        # (Looked for as plain bytes first: most documents have no field in their body.)
+        for needle, pattern in _FIELD_INSTRUCTIONS:
+            if needle in content:
+                content = pattern.sub(field, content)
+        if b"NUMPAGES" in content or b"SECTIONPAGES" in content:
+            return None  # a page total written in a way not found above: it would be wrong
+        last = _last_paragraph(content)
+        if last is None:
+            return None
+        # The last paragraph first: the first one's edits would move its offsets.
+        end = _mark(END.format(k), 2 * k + 2)
+        paragraph = content[last : -len(b"</w:p>")] + end + b"</w:p>"
+        if section is not None:
+            sectioned = _with_section(paragraph, section)
+            if sectioned is None:
+                return None
+            paragraph = sectioned
+        content = content[:last] + paragraph
+        found = _properties(content)
+        if found is None:
+            return None
+        at, properties = found
+        if properties is not None:
+            at = (
+                properties.end()
+                if properties.group(0).endswith(b"/>")
+                else (content.index(b"</w:pPr>", at) + len(b"</w:pPr>"))
+            )
+        return content[:at] + _mark(START.format(k), 2 * k + 1) + content[at:]
+
+
+# A paragraph's opening tag (not an empty <w:p/>), and its properties' opening tag.
+_PARAGRAPH_START = re.compile(rb"<w:p(?:\s[^>]*[^/>])?>|<w:p>")
+_PROPERTIES_START = re.compile(rb"<w:pPr(?:\s[^>]*)?/?>")
+# Paragraph tags (opening, empty, closing), to find the last paragraph's start.
+_PARAGRAPH_TAG = re.compile(rb"<w:p(?:\s[^>]*)?/?>|</w:p>")
+# Field instructions: the text of w:instrText, and w:fldSimple's w:instr attribute.
+_FIELD_INSTRUCTIONS = (
+    (b"<w:instrText", re.compile(rb"(<w:instrText(?:\s[^>]*)?>)([^<]*)(</w:instrText>)")),
+    (b"<w:fldSimple", re.compile(rb'(<w:fldSimple\s[^>]*?w:instr=")([^"]*)(")')),
+)
+_CLOSING_WITH_SPACE = re.compile(rb"</w:p\s")
+_MAIN_NAMESPACES = (f' xmlns:w="{W}"'.encode(), f' xmlns:r="{R}"'.encode())
+
+
+def _mark(name: str, number: int) -> bytes:
+    return (
+        f'<w:bookmarkStart w:id="{number}" w:name="{name}"/><w:bookmarkEnd w:id="{number}"/>'
+    ).encode()
+
+
+def _last_paragraph(content: bytes) -> int | None:
+    """Where the body's last paragraph (which ends the content) starts: its opening tag,
+    counting back past the paragraphs of text boxes inside it."""
+    depth = 0
+    for tag in reversed(list(_PARAGRAPH_TAG.finditer(content))):
+        text = tag.group(0)
+        if text == b"</w:p>":
+            depth += 1
+        elif not text.endswith(b"/>"):
+            depth -= 1
+            if depth == 0:
+                return tag.start()
+    return None
+
+
+def _properties(paragraph: bytes) -> tuple[int, re.Match[bytes] | None] | None:
+    """Where the paragraph that `paragraph` starts with has its properties: the end of its
+    opening tag, and the properties' opening tag if it has any; None when something other
+    than an element follows the opening tag (not as lxml writes it)."""
+    opening = _PARAGRAPH_START.match(paragraph)
+    if opening is None or paragraph[opening.end() : opening.end() + 1] != b"<":
+        return None
+    return opening.end(), _PROPERTIES_START.match(paragraph, opening.end())
+
+
+def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
+    """`paragraph` with `section` as the last of its properties."""
+    found = _properties(paragraph)
+    if found is None:
+        return None
+    at, properties = found
+    if properties is None:
+        return paragraph[:at] + b"<w:pPr>" + section + b"</w:pPr>" + paragraph[at:]
+    if properties.group(0).endswith(b"/>"):
+        filled = b"<w:pPr>" + section + b"</w:pPr>"
+        return paragraph[:at] + filled + paragraph[properties.end() :]
+    close = paragraph.index(b"</w:pPr>", at)
+    return paragraph[:close] + section + paragraph[close:]
+
+
+def _section(properties: bytes) -> etree._Element | None:
+    """A document's section properties as an element, to edit; None when they use another
+    namespace than w: and r:."""
+    wrapped = b"<x" + b"".join(_MAIN_NAMESPACES) + b">" + properties + b"</x>"
+    try:
+        elements = list(etree.fromstring(wrapped))
+    except etree.XMLSyntaxError:
+        return None
+    if len(elements) != 1 or elements[0].tag != _w("sectPr"):
+        return None  # anything after the section properties
+    return elements[0]
+
+
+def _without_go_back(xml: bytes) -> bytes:
+    """The document without Word's "_GoBack" bookmark (where the cursor was at the last save;
+    a template saved by Word passes it to every document). Nothing refers to it, so the joined
+    copy can do without it, and the documents can be joined."""
+    if b"_GoBack" not in xml:
+        return xml
+    found = _GO_BACK.search(xml)
+    if found is None:
+        return xml  # written some other way: the bookmark stays, and the join is refused
+    end = f'<w:bookmarkEnd w:id="{found.group(1).decode()}"/>'.encode()
+    rest = xml[: found.start()] + xml[found.end() :]
+    return rest.replace(end, b"", 1) if rest.count(end) == 1 else xml
+
+
+_GO_BACK = re.compile(rb'<w:bookmarkStart w:id="(\d+)" w:name="_GoBack"/>')
+
+
+def compatible_groups(sources: Sequence[Path]) -> list[list[int]]:
+    """The indices of `sources` grouped by the parts they must share to be joined (styles,
+    settings, …): documents made from one template share them; a template saved anew by Word
+    has its own. A group that `merge` refuses may still join within each of these."""
+    groups: dict[object, list[int]] = {}
+    for i, source in enumerate(sources):
+        try:
+            with zipfile.ZipFile(source) as z:
+                key: object = _shared_signature(z)
+        except (OSError, zipfile.BadZipFile, ValueError):
+            key = i  # unreadable: on its own
+        groups.setdefault(key, []).append(i)
+    return list(groups.values())
+
+
+def _shared_signature(z: zipfile.ZipFile) -> tuple[tuple[str, int, int], ...]:
+    """The parts a file must share with the others it is joined with, by name, checksum and
+    size from the zip's directory: unpacking the styles of every file to compare them would
+    cost more than the rest of the joining."""
+    return tuple(
+        sorted(
+            (info.filename, info.CRC, info.file_size)
+            for info in z.infolist()
+            if not _OWN_PART.match(info.filename)
+        )
+    )
+
+
+def _shared_part(z: zipfile.ZipFile, name: str) -> bytes:
+    """A part every file of a template shares (styles, theme, settings, …), unpacked once per
+    run rather than once per joined file; known by its name, checksum and size."""
+    info = z.getinfo(name)
+    key = (name, info.CRC, info.file_size)
+    found = _SHARED.get(key)
+    if found is None:
+        found = z.read(info)
+        with _SHARED_LOCK:
+            if len(_SHARED) >= _KEEP_SHARED:
+                _SHARED.clear()
+            _SHARED[key] = found
+    return found
+
+
+# Parts of a handful of templates; the converter's threads share them.
+_KEEP_SHARED = 256
+_SHARED: dict[tuple[str, int, int], bytes] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+# A relationship: id, type, target, target mode.
+_Common = set[tuple[str, str, str, str]]
+
+
+def _relationships(z: zipfile.ZipFile) -> tuple[_Common, dict[str, tuple[str, str]]]:
+    """The document's relationships other than headers and footers (which must be the same in
+    every document), and its headers and footers by id: (kind, target)."""
+    rels = etree.fromstring(z.read(DOCUMENT_RELS))
+    common: _Common = set()
+    own: dict[str, tuple[str, str]] = {}
+    for rel in rels:
+        rid, kind, target = rel.get("Id", ""), rel.get("Type", ""), rel.get("Target", "")
+        if kind in HEADER_FOOTER_TYPES and rel.get("TargetMode") != "External":
+            own[rid] = (HEADER_FOOTER_TYPES[kind], target)
+        else:
+            common.add((rid, kind, target, rel.get("TargetMode", "")))
+    return common, own
+
+
+def _rels_xml(first: zipfile.ZipFile, added: list[etree._Element]) -> bytes:
+    rels = etree.fromstring(first.read(DOCUMENT_RELS))
+    for rel in list(rels):
+        if rel.get("Type") in HEADER_FOOTER_TYPES:
+            rels.remove(rel)
+    rels.extend(added)
+    return bytes(etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _content_types(first: zipfile.ZipFile, overrides: list[tuple[str, str]]) -> bytes:
+    types = etree.fromstring(first.read(CONTENT_TYPES))
+    namespace = etree.QName(types).namespace
+    for item in list(types):
+        if re.match(r"^/word/(header|footer)\d+\.xml$", item.get("PartName", "")):
+            types.remove(item)
+    for part, content_type in overrides:
+        override = etree.SubElement(types, f"{{{namespace}}}Override")
+        override.set("PartName", part)
+        override.set("ContentType", content_type)
+    return bytes(etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+# Where in a section's properties each element goes (CT_SectPr's order).
+_SECTION_ORDER = [
+    "headerReference",
+    "footerReference",
+    "footnotePr",
+    "endnotePr",
+    "type",
+    "pgSz",
+    "pgMar",
+    "paperSrc",
+    "pgBorders",
+    "lnNumType",
+    "pgNumType",
+    "cols",
+    "formProt",
+    "vAlign",
+    "noEndnote",
+    "titlePg",
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+]
+
+
+def _restart_numbering(section: etree._Element, *, new_page: bool) -> bool:
+    """Page numbers from 1, each document on a new page; False for a document that numbers
+    its pages its own way (a start, a number format other than 1, 2, 3, chapter numbers).
+    LibreOffice writes the plain format out (`w:fmt="decimal"`): that one is no own way."""
+    numbering = section.find(_w("pgNumType"))
+    if numbering is None:
+        numbering = _insert_in_order(section, "pgNumType")
+    elif set(numbering.attrib) - {_w("fmt")} or numbering.get(_w("fmt")) != "decimal":
+        return False
+    numbering.set(_w("start"), "1")
+    if new_page:
+        # Also over a "continuous" of its own: a document never runs on after the previous one.
+        kind = section.find(_w("type"))
+        if kind is None:
+            kind = _insert_in_order(section, "type")
+        kind.set(_w("val"), "nextPage")
+    return True
+
+
+def _own_headers_and_footers(section: etree._Element) -> bool:
+    """Whether a section names every header and footer it shows: one it leaves out would be
+    inherited from the document before it in the joined file."""
+    kinds = {
+        (etree.QName(ref).localname, ref.get(_w("type"), "default"))
+        for ref in section
+        if ref.tag in (_w("headerReference"), _w("footerReference"))
+    }
+    needed = {("headerReference", "default"), ("footerReference", "default")}
+    if section.find(_w("titlePg")) is not None:
+        needed |= {("headerReference", "first"), ("footerReference", "first")}
+    return needed <= kinds
+
+
+def _numbered_styles(z: zipfile.ZipFile) -> frozenset[bytes]:
+    """Paragraph styles that number (directly or through the style they are based on): their
+    lists would count on from one document into the next."""
+    if STYLES not in z.namelist():
+        return frozenset()
+    return parsed_styles(z, _numbered_in)
+
+
+def _numbered_in(styles: bytes) -> frozenset[bytes]:
+    based: dict[bytes, bytes] = {}
+    numbers: set[bytes] = set()
+    for match in _STYLE.finditer(styles):
+        style, text = match.group(1), match.group(0)
+        if b"<w:numPr" in text:
+            numbers.add(style)
+        parent = _BASED_ON.search(text)
+        if parent:
+            based[style] = parent.group(1)
+    for style in list(based):
+        seen, current = set(), style
+        while current in based and current not in seen and current not in numbers:
+            seen.add(current)
+            current = based[current]
+        if current in numbers:
+            numbers.add(style)
+    return frozenset(numbers)
+
+
+def _unsupported(xml: bytes) -> bool:
+    # Substring tests: a regular expression with these alternatives took longer than the
+    # whole rest of the check.
+    return any(needle in xml for needle in _UNSUPPORTED)
+
+
+def _uses_numbering(xml: bytes, numbered: frozenset[bytes]) -> bool:
+    return bool(numbered) and any(s in numbered for s in _STYLE_REFERENCE.findall(xml))
+
+
+def _insert_in_order(section: etree._Element, name: str) -> etree._Element:
+    rank = _SECTION_ORDER.index(name)
+    element = etree.Element(_w(name))
+    for i, child in enumerate(section):
+        local = etree.QName(child).localname
+        if local in _SECTION_ORDER and _SECTION_ORDER.index(local) > rank:
+            section.insert(i, element)
+            return element
+    section.append(element)
+    return element
+
+
+def _metadata(z: zipfile.ZipFile) -> Metadata:
+    """Title, subject, author and keywords of a Word file, as LibreOffice exports them."""
+    try:
+        core = etree.fromstring(z.read(CORE))
+    except (KeyError, etree.XMLSyntaxError):
+        return Metadata("", "", "", "")
+
+    def text(namespace: str, tag: str) -> str:
+        found = core.find(f"{{{namespace}}}{tag}")
+        return (found.text or "").strip() if found is not None else ""
+
+    return Metadata(
+        text(DC, "title"), text(DC, "subject"), text(DC, "creator"), text(CP, "keywords")
+    )
+
+
+def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) -> bool:
+    """Cut the joined PDF into one PDF per part (written atomically), each with its own
+    bookmarks and document information; False (nothing written) when the PDF does not say
+    where every part starts.
+
+    pikepdf (qpdf) rather than pypdf: pypdf spends some 60 ms of Python per student on this,
+    qpdf a fifth of that, and a run splits hundreds of them."""
+    with pikepdf.open(merged) as pdf:
+        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        named = _named_destinations(pdf)
+        starts: list[int] = []
+        lasts: list[int | None] = []
+        for k in range(len(targets)):
+            page = _page_of(named.get(START.format(k)), index)
+            if page is None:
+                return False
+            starts.append(page)
+            lasts.append(_page_of(named.get(END.format(k)), index))
+        ends = [*starts[1:], len(pdf.pages)]
+        # Each document must start where the previous one ended, on a page of its own, and end
+        # on its own last page: anything else means the joined layout differs from the single
+        # one (the files are then converted one by one).
+        if starts[0] != 0 or any(
+            last != end - 1 or end <= start
+            for start, last, end in zip(starts, lasts, ends, strict=True)
+        ):
+            return False
+        entries = _entries(pdf.Root.get(Name.Outlines), index)
+        made = pdf.docinfo
+        # What LibreOffice gives a PDF of its own, minus what came from the joined file.
+        common = {k: str(made[k]) for k in ("/Producer", "/CreationDate") if k in made}
+        common["/Creator"] = "Writer"
+        for target, info, start, end in zip(targets, infos, starts, ends, strict=True):
+            with pikepdf.new() as part:
+                part.pages.extend(pdf.pages[start:end])
+                for part_page in part.pages:
+                    _drop_internal_links(part_page)
+                _keep_own_fonts(part)
+                # As a single PDF: its language (for screen readers) and viewer settings.
+                if "/Lang" in pdf.Root:
+                    part.Root.Lang = pikepdf.String(str(pdf.Root.Lang))
+                if isinstance(pdf.Root.get("/ViewerPreferences"), pikepdf.Dictionary):
+                    preferences = pdf.Root.ViewerPreferences
+                    part.Root.ViewerPreferences = pikepdf.Dictionary(
+                        {key: preferences[key] for key in _names(preferences)}
+                    )
+                items = _outline(part, entries, start, end)
+                if items:
+                    root = part.make_indirect(pikepdf.Dictionary(Type=Name.Outlines))
+                    link_outline(root, items)
+                    part.Root.Outlines = root
+                fields = {
+                    "/Title": info.title,
+                    "/Subject": info.subject,
+                    "/Author": info.author,
+                    "/Keywords": info.keywords,
+                } | common
+                # Set at once: every use of pikepdf's docinfo property costs a lookup.
+                part.docinfo = part.make_indirect(
+                    pikepdf.Dictionary(
+                        {key: pikepdf.String(value) for key, value in fields.items() if value}
+                    )
+                )
+                if "/PageMode" in pdf.Root:
+                    part.Root.PageMode = pdf.Root.PageMode
+                # To an open file: given a path, pikepdf writes a temporary file of its own.
+                with atomic_path(target) as tmp, tmp.open("wb") as f:
+                    part.save(f)
+    return True
+
+
+def _keep_own_fonts(part: pikepdf.Pdf) -> None:
+    """LibreOffice gives all pages of the joined file one resource dictionary, so every PDF
+    cut from it would carry the fonts of all the student's documents. Each page gets its own
+    dictionary with only the fonts its text sets (the Tf operator). qpdf's
+    remove_unreferenced_resources does this by parsing every content stream in full, some
+    4 ms per document; a page that draws forms (which may use the page's fonts) is left as it
+    is."""
+    for page in part.pages:
+        resources = page.obj.get("/Resources")
+        if not isinstance(resources, pikepdf.Dictionary):
+            continue
+        fonts, xobjects = resources.get("/Font"), resources.get("/XObject")
+        if not isinstance(fonts, pikepdf.Dictionary):
+            continue
+        if isinstance(xobjects, pikepdf.Dictionary) and any(
+            xobjects[name].get("/Subtype") == "/Form" for name in _names(xobjects)
+        ):
+            continue
+        contents = page.obj.get("/Contents")
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        used = {
+            f"/{name.decode('latin-1')}"
+            for stream in streams
+            if isinstance(stream, pikepdf.Stream)
+            for name in _FONT_USE.findall(stream.read_bytes())
+        }
+        own = pikepdf.Dictionary({key: resources[key] for key in _names(resources)})
+        own.Font = pikepdf.Dictionary({key: fonts[key] for key in _names(fonts) if key in used})
+        page.obj.Resources = own
+
+
+def _names(dictionary: pikepdf.Object) -> list[str]:
+    # Through keys(): iterating a pikepdf object itself is untyped.
+    names = dictionary.keys()
+    return list(names)
+
+
+# A font set in a content stream: "/F1 12 Tf".
+_FONT_USE = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+[-+]?[\d.]+\s+Tf\b")
+
+
+def _drop_internal_links(page: pikepdf.Page) -> None:
+    """Remove the links LibreOffice puts on the page references ("van 3" links to the last
+    page); a file with links of its own inside the document is never joined."""
+    annotations = page.obj.get("/Annots")
+    if not isinstance(annotations, pikepdf.Array):
+        return
+    kept = [a for a in annotations if not (a.get("/Subtype") == "/Link" and "/Dest" in a)]
+    if len(kept) != len(annotations):
+        if kept:
+            page.obj.Annots = pikepdf.Array(kept)
+        else:
+            del page.obj["/Annots"]
+
+
+@dataclass
+class _Entry:
+    title: str
+    page: int
+    # Where on the page: the rest of the destination array (/XYZ left top zoom).
+    location: Sequence[object]
+    children: list[_Entry]
+
+
+def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, object]:
+    found: dict[str, object] = {}
+    root = pdf.Root
+    if "/Dests" in root:
+        for name, value in root.Dests.items():
+            found[name.lstrip("/")] = value
+    if "/Names" in root and "/Dests" in root.Names:
+        for name, value in pikepdf.NameTree(root.Names.Dests).items():
+            found[str(name)] = value
+    return found
+
+
+def _page_of(destination: object, index: dict[tuple[int, int], int]) -> int | None:
+    if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
+        destination = destination.D
+    if isinstance(destination, pikepdf.Array) and len(destination) > 0:
+        target = destination[0]
+        if isinstance(target, pikepdf.Dictionary):
+            return index.get(target.objgen)
+    return None
+
+
+def _entries(node: object, index: dict[tuple[int, int], int]) -> list[_Entry]:
+    """The bookmarks below `node` with their page numbers; read from the outline's
+    dictionaries (pikepdf's outline model costs several times more)."""
+    entries = []
+    for item in outline_items(node):
+        destination = item.get(Name.Dest)
+        action = item.get(Name.A)
+        if destination is None and isinstance(action, pikepdf.Dictionary):
+            destination = action.get(Name.D)
+        page = _page_of(destination, index)
+        if page is None:
+            continue
+        location = list(destination[1:]) if isinstance(destination, pikepdf.Array) else []
+        title = str(item.get(Name.Title, ""))
+        entries.append(_Entry(title, page, location or [Name.Fit], _entries(item, index)))
+    return entries
+
+
+def _outline(
+    part: pikepdf.Pdf, entries: list[_Entry], start: int, end: int
+) -> list[pikepdf.Dictionary]:
+    """The bookmarks of pages start..end as items of `part`, pointing at its own pages."""
+    items = []
+    for entry in entries:
+        if not start <= entry.page < end:
+            continue
+        destination = pikepdf.Array([part.pages[entry.page - start].obj, *entry.location])
+        item = part.make_indirect(
+            pikepdf.Dictionary(Title=pikepdf.String(entry.title), Dest=destination)
+        )
+        link_outline(item, _outline(part, entry.children, start, end))
+        items.append(item)
+    return items

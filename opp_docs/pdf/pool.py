@@ -1,0 +1,727 @@
+"""Word → PDF (and other formats) with LibreOffice headless.
+
+Starting LibreOffice costs about a second; converting one document in a running LibreOffice costs
+a tenth of that. So a pool of long-lived LibreOffice workers (one per core by default), each with
+its own profile, converts the documents one by one through UNO: each worker is a small script
+(`lo_script.py`) run by a Python that has the `uno` module (Debian: python3-uno), which starts
+and drives one `soffice`. Word files reach LibreOffice as lean copies without their unused
+styles (`_lean_docx.py`), which saves it a third of its work and changes nothing on the page.
+Files submitted as a group (`submit_group`) are joined into one file, converted once and cut
+apart again (`_merged_docx.py`): LibreOffice's cost is mostly per file, not per page.
+
+Safety: every conversion has a timeout. A worker that hangs or crashes is killed with its whole
+process group and replaced, and the document is tried once more; a document that fails twice is
+reported by path while the others go on. Workers are recycled after a number of conversions. No
+LibreOffice process outlives the pool: process groups and `finally` for exceptions and Ctrl-C,
+`atexit` for a forgotten pool, and a watchdog in the worker for a killed opp-docs.
+
+Without `uno` the pool falls back to batches: one `soffice --convert-to` per batch of documents,
+N batches in parallel, a failed batch retried one document at a time.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import functools
+import json
+import os
+import queue
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from opp_docs.errors import ConversionError
+from opp_docs.pdf.join import Metadata, compatible_groups, merge, split_pdf
+from opp_docs.pdf.lean import LeanCopies
+
+SOFFICE_NAMES = ("soffice", "libreoffice")
+# Work folders (the pool's, and those with copies of the intake): this prefix, the process id,
+# and a random part.
+WORK_DIR_PREFIX = "opp-docs-lo-"
+WORKER_SCRIPT = Path(__file__).with_name("lo_script.py")
+# Names a Python with the `uno` module, for installations where it is not /usr/bin/python3.
+UNO_PYTHON_ENV = "OPP_DOCS_UNO_PYTHON"
+# Seconds for LibreOffice to start (a first start also builds the profile).
+START_TIMEOUT = 60.0
+# Seconds for one document in a running LibreOffice; normal documents take well under one.
+CONVERSION_TIMEOUT = 30.0
+# Batch fallback: seconds per document on top of the start.
+PER_DOCUMENT_TIMEOUT = 20.0
+# LibreOffice slowly grows while it converts; a fresh one costs about a second.
+RECYCLE_AFTER = 1000
+ATTEMPTS = 2
+
+FAILED_TO_OPEN = "LibreOffice kon het bestand niet omzetten (beschadigd of geen Word-bestand?)"
+
+
+def find_soffice() -> str:
+    for name in SOFFICE_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ConversionError(
+        "LibreOffice is niet gevonden; zonder LibreOffice kunnen geen PDF's worden gemaakt. "
+        "Installeer het met 'make install' (of: apt-get install libreoffice-writer-nogui "
+        "libreoffice-calc-nogui python3-uno)."
+    )
+
+
+@functools.cache
+def find_uno_python(soffice: str) -> str | None:
+    """A Python that can `import uno`, or None (then the batch fallback is used)."""
+    configured = os.environ.get(UNO_PYTHON_ENV)
+    if configured:
+        candidates = [configured]
+    else:
+        bundled = Path(soffice).resolve().parent / "python"  # LibreOffice's own builds
+        candidates = [
+            str(bundled),
+            "/usr/bin/python3",
+            shutil.which("python3") or "",
+            sys.executable,
+        ]
+    for candidate in dict.fromkeys(c for c in candidates if c):
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            probe = subprocess.run(
+                [candidate, "-c", "import uno"], capture_output=True, timeout=30, check=False
+            )
+            if probe.returncode == 0:
+                return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    converted: dict[Path, Path]
+    failed: dict[Path, str]
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def convert_files(
+    sources: Sequence[Path],
+    targets: Sequence[Path],
+    *,
+    fmt: str = "pdf",
+    workers: int | None = None,
+    pdfa: bool = False,
+    timeout: float = CONVERSION_TIMEOUT,
+) -> ConversionResult:
+    """Convert each source to its target (same index); the target is replaced atomically.
+
+    `fmt` is the target extension ("pdf", "xlsx", …), optionally with LibreOffice's export
+    filter after a colon ("pdf:writer_pdf_Export")."""
+    if not sources:
+        return ConversionResult({}, {})
+    jobs = list(zip(sources, targets, strict=True))
+    n = max(1, min(workers or default_workers(), len(jobs)))
+    with ConverterPool(fmt=fmt, workers=n, pdfa=pdfa, timeout=timeout) as pool:
+        for source, target in jobs:
+            pool.submit(source, target)
+        return pool.wait()
+
+
+@dataclass
+class _Job:
+    source: Path
+    target: Path
+    attempts: int = 0
+    error: str = ""
+    # A group: files converted as one and cut apart; `source` and `target` are its first.
+    parts: list[tuple[Path, Path]] = field(default_factory=list)
+
+
+class ConverterPool:
+    """Long-lived LibreOffice workers that convert what is submitted, as it is submitted.
+
+    Use as a context manager; leaving the block stops every LibreOffice it started. Workers start
+    on demand (none for a run that converts nothing)."""
+
+    def __init__(
+        self,
+        *,
+        fmt: str = "pdf",
+        workers: int | None = None,
+        pdfa: bool = False,
+        timeout: float = CONVERSION_TIMEOUT,
+        recycle_after: int = RECYCLE_AFTER,
+        lean_copies: bool = True,
+    ) -> None:
+        self.ext, _, self.export_filter = fmt.partition(":")
+        self.size = max(1, workers or default_workers())
+        self.pdfa = pdfa
+        self.timeout = timeout
+        self.recycle_after = recycle_after
+        # Word files go to LibreOffice without their unused styles (see _lean_docx).
+        self._lean = LeanCopies() if lean_copies and self.ext == "pdf" else None
+        self.work_dir: Path | None = None
+        self._soffice: str | None = None
+        self._python: str | None = None
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._done: queue.Queue[_Job] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._batch: list[_Job] = []
+        self._submitted = 0
+        self._reported = 0
+        self._start_failures = 0
+        self._broken = ""
+        self._closed = False
+        self.converted: dict[Path, Path] = {}
+        self.failed: dict[Path, str] = {}
+        # Files converted as part of a joined file, and how many LibreOffice conversions that took.
+        self.joined = 0
+        self.joined_conversions = 0
+
+    @property
+    def pending(self) -> int:
+        """Jobs submitted whose outcome `completed` has not yielded yet."""
+        return self._submitted - self._reported
+
+    @property
+    def uses_uno(self) -> bool:
+        return self._python is not None
+
+    def __enter__(self) -> ConverterPool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # On an error or Ctrl-C nobody waits for the conversions in flight.
+        self.close(graceful=exc_type is None)
+
+    def submit(self, source: Path, target: Path) -> None:
+        """Queue one conversion; it starts as soon as a worker is free."""
+        self._start()
+        self._submitted += 1
+        job = _Job(source, target)
+        if not self.uses_uno:
+            self._batch.append(job)
+            return
+        self._queue(job)
+
+    def submit_group(self, pairs: Sequence[tuple[Path, Path]]) -> None:
+        """Queue Word files that may be converted together: joined into one file, converted
+        once and cut back into one PDF each (see _merged_docx), which costs LibreOffice about
+        half of converting them one by one. `completed` still reports each file. Files that
+        cannot be joined, or whose joined file fails, are converted one by one. PDF/A is
+        always made per file: a PDF cut out of another is no longer PDF/A."""
+        pairs = list(pairs)
+        if not pairs:
+            return  # a rerun with nothing to convert needs no LibreOffice
+        self._start()
+        alone = len(pairs) < 2 or self.ext != "pdf" or self.export_filter or self.pdfa
+        if alone or not self.uses_uno:
+            for source, target in pairs:
+                self.submit(source, target)
+            return
+        self._submitted += len(pairs)
+        self._queue(_Job(pairs[0][0], pairs[0][1], parts=pairs))
+
+    def _start(self) -> None:
+        if self.work_dir is None:
+            self._soffice = find_soffice()
+            self._python = find_uno_python(self._soffice)
+            self.work_dir = _new_work_dir()
+            _LIVE_POOLS.add(self)
+
+    def _queue(self, job: _Job) -> None:
+        self._jobs.put(job)
+        # One more worker while there is work waiting for one; a single document starts one.
+        if len(self._threads) < self.size and self._jobs.qsize() >= len(self._threads):
+            slot = len(self._threads)
+            thread = threading.Thread(target=self._serve, args=(slot,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def completed(self) -> Iterator[tuple[Path, str | None]]:
+        """Yield (source, None) or (source, reason of failure) per job, in order of completion,
+        until everything submitted so far is done."""
+        if self._batch:
+            self._run_batches()
+        while self._reported < self._submitted:
+            job = self._done.get()
+            self._reported += 1
+            if job.error:
+                self.failed[job.source] = job.error
+                yield job.source, job.error
+            else:
+                self.converted[job.source] = job.target
+                yield job.source, None
+
+    def wait(self) -> ConversionResult:
+        """Wait for everything submitted; the result covers all jobs of this pool."""
+        for _ in self.completed():
+            pass
+        return ConversionResult(dict(self.converted), dict(self.failed))
+
+    def close(self, *, graceful: bool = True) -> None:
+        """Stop all workers and remove their profiles; `graceful=False` kills them at once."""
+        with self._lock:
+            if self._closed:
+                return
+            # From here on a worker that starts is killed at once (see _start_worker).
+            self._closed = True
+        for _ in self._threads:
+            self._jobs.put(None)
+        if graceful:
+            deadline = time.monotonic() + 15
+            for thread in self._threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        # Whatever is still running now is killed, group and all.
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            self._retire(worker, graceful=False)
+        if self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+        _LIVE_POOLS.discard(self)
+
+    def _serve(self, slot: int) -> None:
+        """One worker thread: take jobs, keep one LibreOffice alive for them."""
+        worker: _Worker | None = None
+        try:
+            while (job := self._jobs.get()) is not None:
+                if self._closed:
+                    continue
+                try:
+                    worker = self._handle(slot, worker, job)
+                except Exception as e:
+                    # A bug here must not leave the run waiting for this job forever.
+                    error = f"interne fout bij het omzetten ({type(e).__name__}: {e})"
+                    self._report_failed(job, error)
+                    if worker is not None:
+                        self._retire(worker, graceful=False)
+                        worker = None
+        finally:
+            if worker is not None:
+                self._retire(worker, graceful=True)
+
+    def _handle(self, slot: int, worker: _Worker | None, job: _Job) -> _Worker | None:
+        """Convert `job` on `worker` (started or replaced as needed); returns the worker to use
+        for the next job."""
+        if worker is not None and worker.conversions >= self.recycle_after:
+            self._retire(worker, graceful=True)
+            worker = None
+        if worker is None:
+            worker = self._start_worker(slot)
+        if worker is None:
+            self._report_failed(job, self._broken or "het omzetten is afgebroken")
+            return None
+        convert = self._convert_group if job.parts else self._convert
+        if convert(worker, job):
+            return worker
+        self._retire(worker, graceful=False)
+        return None
+
+    def _start_worker(self, slot: int) -> _Worker | None:
+        assert self.work_dir is not None and self._python and self._soffice
+        while not self._broken:
+            directory = self.work_dir / f"werker-{slot}-{uuid.uuid4().hex[:6]}"
+            worker = _Worker(self._python, self._soffice, directory)
+            with self._lock:
+                self._workers.add(worker)
+                closed = self._closed
+            if closed:
+                self._retire(worker, graceful=False)
+                return None
+            try:
+                worker.wait_ready()
+            except _WorkerFailed as e:
+                self._retire(worker, graceful=False)
+                with self._lock:
+                    self._start_failures += 1
+                    if self._start_failures >= ATTEMPTS:
+                        self._broken = f"LibreOffice kon niet worden gestart ({e})"
+                continue
+            with self._lock:
+                self._start_failures = 0
+            return worker
+        return None
+
+    def _convert(self, worker: _Worker, job: _Job) -> bool:
+        """Convert one job; False when the worker must be replaced."""
+        assert self.work_dir is not None
+        job.attempts += 1
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = job.target.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{job.target.name}")
+        source = job.source.resolve()
+        lean = self.work_dir / f"{uuid.uuid4().hex}.docx"
+        # A second attempt gets the original, in case the copy was the problem.
+        if (
+            self._lean is not None
+            and job.attempts == 1
+            and source.suffix.lower() == ".docx"
+            and self._lean.write(source, lean)
+        ):
+            source = lean
+        request = {
+            "source": str(source),
+            "target": str(tmp.resolve()),
+            "ext": self.ext,
+            "filter": self.export_filter or None,
+            "pdfa": self.pdfa,
+        }
+        healthy = True
+        try:
+            reply = worker.request(request, self.timeout)
+            if reply.get("ok") and tmp.is_file() and tmp.stat().st_size > 0:
+                os.replace(tmp, job.target)
+                job.error = ""
+            else:
+                job.error = f"LibreOffice {reply.get('error') or FAILED_TO_OPEN}"
+        except _WorkerHung:
+            job.error = f"LibreOffice reageerde niet binnen {self.timeout:g} seconden"
+            healthy = False
+        except _WorkerFailed:
+            job.error = "LibreOffice liep vast of stopte onverwacht"
+            healthy = False
+        finally:
+            tmp.unlink(missing_ok=True)
+            lean.unlink(missing_ok=True)
+        if job.error and job.attempts < ATTEMPTS:
+            self._jobs.put(job)
+        else:
+            self._done.put(job)
+        return healthy
+
+    def _report_failed(self, job: _Job, error: str) -> None:
+        """Report `job` as failed; a group as each of its files, since `completed` counts
+        files."""
+        for source, target in job.parts or [(job.source, job.target)]:
+            self._done.put(_Job(source, target, attempts=job.attempts, error=error))
+
+    def _convert_group(self, worker: _Worker, job: _Job) -> bool:
+        """Convert a group as one file; False when the worker must be replaced. When that does
+        not give every file its PDF, the files go back in the queue: one by one, or, when the
+        group could not be joined as a whole, in the smaller groups that can."""
+        assert self.work_dir is not None
+        name = uuid.uuid4().hex
+        merged, pdf = self.work_dir / f"{name}.docx", self.work_dir / f"{name}.pdf"
+        sources = [source.resolve() for source, _ in job.parts]
+        targets = [target for _, target in job.parts]
+        healthy = done = False
+        infos: list[Metadata] | None = None
+        try:
+            infos = merge(sources, merged, self._lean.lean_parts if self._lean else None)
+            if infos is not None:
+                request = {
+                    "source": str(merged),
+                    "target": str(pdf),
+                    "ext": "pdf",
+                    "filter": None,
+                    "pdfa": False,
+                    # Bookmarks become named destinations: they say where each file starts.
+                    "filter_data": {"ExportBookmarksToPDFDestination": True},
+                }
+                reply = worker.request(request, self.timeout)
+                healthy = True
+                if reply.get("ok") and pdf.is_file():
+                    for target in targets:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                    done = split_pdf(pdf, targets, infos)
+            else:
+                healthy = True
+        except _WorkerFailed:
+            healthy = False
+        except Exception:
+            # Whatever went wrong with the joined file, each file still gets its own chance.
+            done = False
+        finally:
+            for temporary in (merged, pdf):
+                temporary.unlink(missing_ok=True)
+        if done:
+            with self._lock:
+                self.joined += len(job.parts)
+                self.joined_conversions += 1
+            for source, target in job.parts:
+                self._done.put(_Job(source, target))
+        elif infos is None:
+            # Not joinable as a whole (one template saved anew by Word, say): those made from
+            # one template may still go together.
+            for group in compatible_groups(sources):
+                parts = [job.parts[i] for i in group]
+                if len(parts) > 1 and len(parts) < len(job.parts):
+                    self._jobs.put(_Job(parts[0][0], parts[0][1], parts=parts))
+                else:
+                    for source, target in parts:
+                        self._jobs.put(_Job(source, target))
+        else:
+            for source, target in job.parts:
+                self._jobs.put(_Job(source, target))
+        return healthy
+
+    def _retire(self, worker: _Worker, *, graceful: bool) -> None:
+        if graceful:
+            worker.stop()
+        else:
+            worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def _run_batches(self) -> None:
+        """The fallback without UNO: one `soffice --convert-to` per batch."""
+        assert self._soffice is not None
+        soffice = self._soffice
+        fmt = f"{self.ext}:{self.export_filter}" if self.export_filter else self.ext
+        if self.pdfa and self.ext == "pdf":
+            # The export filter's options as JSON (LibreOffice 7.4 and later); 2 is PDF/A-2b.
+            fmt = f"pdf:{self.export_filter or 'writer_pdf_Export'}:" + json.dumps(
+                {"SelectPdfVersion": {"type": "long", "value": "2"}}
+            )
+        jobs = [(j.source, j.target) for j in self._batch]
+        by_source = {j.source: j for j in self._batch}
+        self._batch = []
+        n = max(1, min(self.size, len(jobs)))
+        batches = [jobs[i::n] for i in range(n)]
+        with ThreadPoolExecutor(max_workers=n) as pool:
+            for _done, bad in pool.map(lambda b: _run_batch(soffice, b, fmt), batches):
+                for source, reason in bad.items():
+                    by_source[source].error = reason
+        for job in by_source.values():
+            self._done.put(job)
+
+
+class _WorkerFailed(Exception):
+    """Raised when a worker stopped, or answered nonsense."""
+
+
+class _WorkerHung(_WorkerFailed):
+    """Raised when a worker did not answer in time."""
+
+
+class _Worker:
+    """One `lo_script.py` process and the LibreOffice in its process group."""
+
+    def __init__(self, python: str, soffice: str, directory: Path) -> None:
+        directory.mkdir(parents=True)
+        self.conversions = 0
+        self._log = directory / "werker.log"
+        self._buffer = b""
+        with self._log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [python, str(WORKER_SCRIPT), soffice, str(directory / "profiel"), str(os.getpid())],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                cwd=directory,
+                # Its own session: Ctrl-C reaches only opp-docs, which then stops the group.
+                start_new_session=True,
+                # LibreOffice's temporary files too go where a killed run's are removed.
+                env={**os.environ, "HOME": str(directory), "TMPDIR": str(directory)},
+            )
+
+    def wait_ready(self) -> None:
+        """Wait until LibreOffice accepts work; the caller kills the worker when this raises."""
+        try:
+            ready = self._read(START_TIMEOUT)
+        except _WorkerFailed as e:
+            raise _WorkerFailed(_last_line(self._log) or str(e)) from e
+        if not ready.get("ready"):
+            raise _WorkerFailed(str(ready.get("error") or "geen verbinding"))
+
+    def request(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one job and wait at most `timeout` seconds for its answer."""
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(job).encode() + b"\n")
+            self.process.stdin.flush()
+        except OSError as e:
+            raise _WorkerFailed("werker gestopt") from e
+        reply = self._read(timeout)
+        self.conversions += 1
+        return reply
+
+    def _read(self, timeout: float) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        fd = self.process.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _WorkerHung("geen antwoord")
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                raise _WorkerFailed("werker gestopt")
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        try:
+            message = json.loads(line)
+        except ValueError as e:
+            raise _WorkerFailed(f"onbegrijpelijk antwoord: {line[:80]!r}") from e
+        if not isinstance(message, dict):
+            raise _WorkerFailed(f"onbegrijpelijk antwoord: {line[:80]!r}")
+        return message
+
+    def stop(self) -> None:
+        """Let LibreOffice shut down cleanly (end of input), then make sure of it."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill the worker's whole process group: the script, soffice and its helpers."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        # The pipes are left to the garbage collector: another thread may still select on them.
+        self.process.wait()
+
+
+def _last_line(log: Path) -> str:
+    with contextlib.suppress(OSError):
+        lines = log.read_text(errors="replace").strip().splitlines()
+        if lines:
+            return lines[-1][:200]
+    return ""
+
+
+_LIVE_POOLS: set[ConverterPool] = set()
+
+
+@contextlib.contextmanager
+def work_folder() -> Iterator[Path]:
+    """A private temporary folder for copies of students' data, removed when the block ends.
+    When this process is killed first, the next run removes it (see _remove_stale_work_dirs)."""
+    folder = _new_work_dir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _new_work_dir() -> Path:
+    """A folder only this user can enter (mkdtemp: 0700), named after this process."""
+    _remove_stale_work_dirs()
+    return Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
+
+
+def _remove_stale_work_dirs() -> None:
+    """Remove the work folders of runs that were killed (kill -9, a power cut): they may hold
+    copies of the intake and of students' documents. Only our own, and only when their process
+    is gone."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*-*"):
+        pid = folder.name[len(WORK_DIR_PREFIX) :].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+@atexit.register
+def _close_live_pools() -> None:
+    for pool in list(_LIVE_POOLS):
+        pool.close(graceful=False)
+
+
+def _run_batch(
+    soffice: str, jobs: list[tuple[Path, Path]], fmt: str
+) -> tuple[dict[Path, Path], dict[Path, str]]:
+    done, error = _convert_once(soffice, jobs, fmt)
+    missing = [job for job in jobs if job[0] not in done]
+    failed: dict[Path, str] = {}
+    if len(jobs) > 1:
+        # Retry one by one, so the document that broke the batch is the only one lost.
+        for job in missing:
+            single, single_error = _convert_once(soffice, [job], fmt)
+            done.update(single)
+            if job[0] not in single:
+                failed[job[0]] = single_error
+    else:
+        failed = {job[0]: error for job in missing}
+    return done, failed
+
+
+def _convert_once(
+    soffice: str, jobs: list[tuple[Path, Path]], fmt: str
+) -> tuple[dict[Path, Path], str]:
+    with work_folder() as work_dir:
+        in_dir, out_dir, profile = work_dir / "in", work_dir / "out", work_dir / "profile"
+        in_dir.mkdir()
+        out_dir.mkdir()
+        # Numbered links: output names never collide, whatever the students are called.
+        links = []
+        for i, (source, _) in enumerate(jobs):
+            link = in_dir / f"{i:05d}{source.suffix.lower()}"
+            link.symlink_to(source.resolve())
+            links.append(link)
+        command = [
+            soffice,
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out_dir),
+            *map(str, links),
+        ]
+        timeout = START_TIMEOUT + PER_DOCUMENT_TIMEOUT * len(jobs)
+        error = ""
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "HOME": str(work_dir), "TMPDIR": str(work_dir)},
+        )
+        try:
+            output, _ = proc.communicate(timeout=timeout)
+            if proc.returncode != 0:
+                error = f"LibreOffice stopte met foutcode {proc.returncode}"
+        except subprocess.TimeoutExpired:
+            error = f"LibreOffice reageerde niet binnen {timeout:.0f} seconden"
+            output = b""
+        finally:
+            _kill_group(proc)
+        del output
+        done: dict[Path, Path] = {}
+        for i, (source, target) in enumerate(jobs):
+            produced = out_dir / f"{i:05d}.{fmt.split(':')[0]}"
+            if produced.exists() and produced.stat().st_size > 0:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".tmp-{target.name}")
+                shutil.move(produced, tmp)
+                os.replace(tmp, target)
+                done[source] = target
+        if not error and len(done) < len(jobs):
+            error = FAILED_TO_OPEN
+        return done, error
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """No LibreOffice process may outlive its batch, also not its helper processes."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()

@@ -1,0 +1,1 @@
+"""The whole run: the stages wired together, its state, lock and manifest."""

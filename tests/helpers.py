@@ -1,0 +1,77 @@
+"""Small helpers the tests share: where the repository is, and reading generated files back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+
+from opp_docs.config import Config
+from opp_docs.decide.deadlines import compute_deadlines
+from opp_docs.decide.routing import propose_route
+from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
+from opp_docs.documents.render import COVER_TEMPLATE, build_context
+from opp_docs.intake.reader import read_intake
+from opp_docs.models import DOCUMENTS_PER_ROUTE, SchoolYear
+
+REPO = Path(__file__).resolve().parent.parent
+TEMPLATES = REPO / "templates"
+# The demo's school year and people, as `make demo` runs.
+DEMO_YEAR = SchoolYear(2026)
+DEMO_CONFIG = Config(leerlingbegeleiders=(DEMO_BEGELEIDER,), teamleider=DEMO_TEAMLEIDER)
+
+
+def pdf_text(path: Path, *, layout: bool = False) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (with `layout`, in columns)."""
+    command = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def words_in(path: Path) -> str:
+    """A PDF's text with every run of white space one space: what a reader reads, whatever
+    the line breaks."""
+    return " ".join(pdf_text(path).split())
+
+
+def docx_text(path: Path) -> str:
+    """A Word file's paragraphs, then its table cells, one per line."""
+    document = docx.Document(str(path))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def with_part(source: Path, target: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:
+    """A copy of `source` with one of its parts edited."""
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
+        for item in z.infolist():
+            data = z.read(item)
+            out.writestr(item, edit(data) if item.filename == name else data)
+    return target
+
+
+def with_document(source: Path, target: Path, edit: Callable[[bytes], bytes]) -> Path:
+    """A copy of `source` with its document.xml edited."""
+    return with_part(source, target, "word/document.xml", edit)
+
+
+def example_contexts(tmp_path: Path) -> list[tuple[str, dict[str, object]]]:
+    """(template, context) for every document of the example cohort, covers included."""
+    write_example_intake(tmp_path / "intake", DEMO_YEAR)
+    intake = read_intake(tmp_path / "intake", DEMO_CONFIG, DEMO_YEAR)
+    found: list[tuple[str, dict[str, object]]] = []
+    for leerling in intake.leerlingen:
+        decision = propose_route(leerling, DEMO_CONFIG)
+        deadlines = compute_deadlines(leerling, DEMO_YEAR, DEMO_CONFIG)
+        context = build_context(
+            leerling, decision, deadlines, DEMO_YEAR, DEMO_CONFIG, dt.date(2026, 9, 1)
+        ).values
+        kinds = DOCUMENTS_PER_ROUTE[decision.route]
+        found.extend((kind.value, context) for kind in kinds)
+        if kinds:
+            cover = {**context, "inhoud": [{"titel": "OPP & bijlagen", "pagina": 2}]}
+            found.append((COVER_TEMPLATE, cover))
+    return found
