@@ -29,8 +29,9 @@ from opp_docs.errors import (
 from opp_docs.files import shown_path
 from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.overviews.worklist import OVERZICHT
+from opp_docs.pipeline.plan import run_check, run_planning
 from opp_docs.pipeline.retention import delete, expired_years
-from opp_docs.pipeline.run import RunOptions, run_check, run_dossiers, run_planning
+from opp_docs.pipeline.run import RunOptions, run_dossiers
 from opp_docs.terminal import detail_lines
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

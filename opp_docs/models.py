@@ -264,6 +264,15 @@ MANIFEST = "manifest.json"
 INTAKE_REPORT = "intake-rapport.xlsx"
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a file opp-docs wrote was made from (a digest of its inputs), and the hash of the
+    file as written: it is ours and current while both still hold."""
+
+    inputs: str
+    sha256: str
+
+
 @dataclass
 class DocumentOutcome:
     kind: DocumentKind

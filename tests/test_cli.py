@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from opp_docs import files
 from opp_docs.cli import DEBUG_ENV, _Funnel, main
-from opp_docs.pipeline.run import JOURNAL
+from opp_docs.pipeline.state import JOURNAL
 from tests.helpers import REPO, docx_text
 from tests.personal_data import OKR_TEXT, assert_no_personal_data, private_intake, settings
 

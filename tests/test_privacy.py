@@ -27,7 +27,7 @@ from opp_docs.intake.reader import read_intake
 from opp_docs.models import Leerling, SchoolYear
 from opp_docs.pdf.dossier import Part, build_dossier
 from opp_docs.pdf.pool import ConverterPool
-from opp_docs.pipeline import run as pipeline
+from opp_docs.pipeline import dossiers, run
 from opp_docs.pipeline.run import RunOptions
 from tests.helpers import REPO, docx_text
 from tests.intake_helpers import registration, write_csv
@@ -521,15 +521,15 @@ def test_what_did_not_work_out_is_counted_and_named_only_with_verbose(
 ) -> None:
     folder = private_intake(tmp_path / "intake", with_problems=False)
     blank_pdf(folder / "OKR 123456.pdf")
-    build = pipeline.build_dossier
+    build = dossiers.build_dossier
 
     def without_the_report(cover: Path, parts: list[Part], target: Path, **more: Any) -> list[str]:
         # As for a report that pikepdf cannot read.
         reports = [p.titel for p in parts if not p.ours]
         return reports + build(cover, [p for p in parts if p.ours], target, **more)
 
-    monkeypatch.setattr(pipeline, "ConverterPool", OneDocumentFails)
-    monkeypatch.setattr(pipeline, "build_dossier", without_the_report)
+    monkeypatch.setattr(run, "ConverterPool", OneDocumentFails)
+    monkeypatch.setattr(dossiers, "build_dossier", without_the_report)
 
     result = run_dossiers(tmp_path, *(["-v"] if verbose else []))
 

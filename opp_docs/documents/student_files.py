@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from opp_docs.documents.stamp import read_stamp
 from opp_docs.files import STUDENTS_DIR, safe_name, sha256_file
-from opp_docs.models import DocumentKind, Leerling, SchoolYear
+from opp_docs.models import DocumentKind, Leerling, SchoolYear, Written
 
 NEW_VERSION = "nieuwe versie"
 # Longest first, so that "opp-light - …" is not taken for "opp - …".
@@ -68,7 +68,9 @@ class StudentFiles:
     start of a run. `records` is what the state says opp-docs wrote, by path: it tells
     whether a file of an older version (without a stamp) is still ours."""
 
-    def __init__(self, year_dir: Path, schooljaar: SchoolYear, records: dict[str, Any]) -> None:
+    def __init__(
+        self, year_dir: Path, schooljaar: SchoolYear, records: Mapping[str, Written]
+    ) -> None:
         self.year_dir = year_dir
         self.root = year_dir / STUDENTS_DIR
         self._by_number: dict[str, list[Path]] = defaultdict(list)
@@ -92,7 +94,7 @@ class StudentFiles:
         ]
 
     def _word_file(
-        self, path: Path, number: str, schooljaar: str, records: dict[str, Any]
+        self, path: Path, number: str, schooljaar: str, records: Mapping[str, Written]
     ) -> WordFile | None:
         name = path.name
         # Word's owner files (~$…) and our own temporary files are nobody's document.
@@ -113,10 +115,8 @@ class StudentFiles:
         if legacy is None:
             return None
         record = records.get(path.relative_to(self.year_dir).as_posix())
-        if isinstance(record, dict) and record.get("sha256"):
-            ours = sha256_file(path) == record["sha256"]
-            invoer = record.get("inputs")
-            return WordFile(path, legacy, number, ours, invoer if isinstance(invoer, str) else None)
+        if record is not None:
+            return WordFile(path, legacy, number, sha256_file(path) == record.sha256, record.inputs)
         return WordFile(path, legacy, number, None, None)
 
     def numbered_folders(self, leerlingnummer: str) -> list[Path]:

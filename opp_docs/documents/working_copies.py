@@ -10,7 +10,7 @@ file has, and every edited version stays in the dossier.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from opp_docs.models import (
     DocumentOutcome,
     SchoolYear,
     StudentOutcome,
+    Written,
 )
 
 # New versions beside a person's file: "(nieuwe versie)", then "(nieuwe versie 2)" and on.
@@ -54,27 +55,40 @@ class Inputs:
         return _digest(RENDER_VERSION + self.said + template + self.settings)
 
 
-class WorkingCopies:
-    """The Word files of one run. `state` is the run's state; its sections `docx` (what we
-    wrote, by path), `aangeboden` (the inputs a new version was last offered for, by student
-    and kind) and `namen` (each student's name at the last run) are kept here."""
+@dataclass
+class CopyRecords:
+    """What this stage keeps between runs, in the run state: the Word files we wrote (by path
+    below the school year's folder), the inputs a new version was last offered for (by
+    student and kind), and each student's name at the last run."""
 
-    def __init__(
-        self,
-        year_dir: Path,
-        schooljaar: SchoolYear,
-        state: dict[str, Any],
-        templates: TemplateCache,
-        numbers: set[str],
-    ) -> None:
-        self.year_dir = year_dir
-        self.schooljaar = schooljaar
-        self.records: dict[str, Any] = state.setdefault("docx", {})
-        self.offered: dict[str, str] = state.setdefault("aangeboden", {})
-        self.names: dict[str, str] = state.setdefault("namen", {})
-        self.templates = templates
-        self.numbers = numbers
-        self.files = StudentFiles(year_dir, schooljaar, self.records)
+    written: dict[str, Written] = field(default_factory=dict)
+    offered: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CopyJob:
+    """Where and with what one run writes: the school year's folder and year, the templates,
+    and the student numbers of the run."""
+
+    year_dir: Path
+    schooljaar: SchoolYear
+    templates: TemplateCache
+    numbers: set[str]
+
+
+class WorkingCopies:
+    """The Word files of one run, with `records` carried over from the last."""
+
+    def __init__(self, job: CopyJob, records: CopyRecords) -> None:
+        self.year_dir = job.year_dir
+        self.schooljaar = job.schooljaar
+        self.records = records.written
+        self.offered = records.offered
+        self.names = records.names
+        self.templates = job.templates
+        self.numbers = job.numbers
+        self.files = StudentFiles(job.year_dir, job.schooljaar, self.records)
 
     def student(self, outcome: StudentOutcome, inputs: Inputs) -> list[DocumentOutcome]:
         """Write what is due for one student and give their documents (also noted in
@@ -204,7 +218,7 @@ class WorkingCopies:
         key = target.relative_to(self.year_dir).as_posix()
         # The stamp tells a file ours even when the state is lost; the record still gives the
         # manifest the hash of what we wrote.
-        self.records[key] = {"inputs": stamp.invoer, "sha256": hashlib.sha256(data).hexdigest()}
+        self.records[key] = Written(stamp.invoer, hashlib.sha256(data).hexdigest())
         write_bytes_atomic(target, data)
 
     def _drop(self, ours: list[WordFile], keep: Path) -> None:
@@ -221,7 +235,7 @@ class WorkingCopies:
         self, docx: Path, kind: DocumentKind, *, bewerkt: bool, nieuwe_versie: Path | None = None
     ) -> DocumentOutcome:
         record = self.records.get(docx.relative_to(self.year_dir).as_posix())
-        written = record.get("sha256", "") if isinstance(record, dict) else ""
+        written = record.sha256 if record is not None else ""
         if not bewerkt and not written:
             written = hashlib.sha256(docx.read_bytes()).hexdigest()
         return DocumentOutcome(

@@ -30,7 +30,7 @@ from opp_docs.intake.reader import read_intake
 from opp_docs.models import IntakeResult, Route, SchoolYear
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.pdf.pool import WORK_DIR_PREFIX, ConversionResult
-from opp_docs.pipeline.run import run_check
+from opp_docs.pipeline.plan import run_check
 from tests.intake_helpers import (
     registration,
     soffice,

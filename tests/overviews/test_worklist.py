@@ -46,7 +46,7 @@ from opp_docs.overviews.worklist import (
     write_overviews,
 )
 from opp_docs.pdf.pool import ConversionResult
-from opp_docs.pipeline.run import run_planning
+from opp_docs.pipeline.plan import run_planning
 from tests.helpers import REPO
 from tests.ooxml import assert_valid_docx
 

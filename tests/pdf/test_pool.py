@@ -31,11 +31,11 @@ from opp_docs.cli import main
 from opp_docs.demo.cohort import COHORT
 from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.render import COVER_TEMPLATE
+from opp_docs.files import STUDENTS_DIR
 from opp_docs.pdf import lo_script as lo_script
 from opp_docs.pdf import pool as convert
 from opp_docs.pdf.join import STYLES
 from opp_docs.pdf.pool import ConverterPool, convert_files
-from opp_docs.pipeline.run import STUDENTS_DIR
 from tests.helpers import REPO, example_contexts, pdf_text, with_part
 
 pytestmark = pytest.mark.libreoffice

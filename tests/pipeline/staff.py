@@ -16,7 +16,7 @@ import docx
 from opp_docs.config import Config
 from opp_docs.documents.stamp import CONTENT_TYPES, CUSTOM, PACKAGE_RELS
 from opp_docs.files import STUDENTS_DIR
-from opp_docs.models import SchoolYear
+from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers
 from tests.helpers import REPO
 from tests.intake_helpers import registration, soffice_convert, write_xlsx
@@ -41,6 +41,12 @@ def write_intake(folder: Path, *students: dict[str, Any]) -> Path:
 
 
 def run(intake: Path, out: Path) -> dict[str, Any]:
+    """A run on `intake` into `out`; its manifest."""
+    return counted_run(intake, out)[1]
+
+
+def counted_run(intake: Path, out: Path) -> tuple[RunSummary, dict[str, Any]]:
+    """A run on `intake` into `out`; its counts and its manifest."""
     options = RunOptions(
         intake=intake,
         output=out,
@@ -52,7 +58,7 @@ def run(intake: Path, out: Path) -> dict[str, Any]:
     summary = run_dossiers(options)
     assert summary.failed == 0
     manifest: dict[str, Any] = json.loads((out / YEAR / "manifest.json").read_text("utf-8"))
-    return manifest
+    return summary, manifest
 
 
 def entry(manifest: dict[str, Any], nummer: str) -> dict[str, Any]:

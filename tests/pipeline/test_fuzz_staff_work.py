@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from opp_docs.files import STUDENTS_DIR
-from opp_docs.pipeline.run import STATE
+from opp_docs.pipeline.state import STATE
 from tests.helpers import words_in
 from tests.pipeline.staff import (
     YEAR,

@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from opp_docs.files import STUDENTS_DIR
-from opp_docs.pipeline.run import STATE
+from opp_docs.pipeline.state import STATE
 from tests.helpers import words_in
 from tests.pipeline.staff import (
     YEAR,
