@@ -16,7 +16,8 @@ import click
 
 from opp_docs.config import CONFIG_NAME, Config, load_config
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
-from opp_docs.documents.check import check_templates, list_fields
+from opp_docs.documents.check import check_templates
+from opp_docs.documents.fields_reference import list_fields
 from opp_docs.documents.formatting import datum
 from opp_docs.errors import (
     DiskFullError,

@@ -7,6 +7,7 @@ message and exit status 1; anything else is a bug, shown by its type only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 class OppDocsError(Exception):
@@ -155,3 +156,26 @@ class FileSystemError(OppDocsError):
             "netwerkmap bereikbaar is en draai opnieuw; blijft het, meld het dan met deze "
             "melding bij de beheerder."
         )
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One problem in one template, with the place and the fix in `problem`."""
+
+    template: str
+    problem: str
+
+    def __str__(self) -> str:
+        return str(TemplateError(template=self.template, problem=self.problem))
+
+
+class TemplateCheckError(TemplateError):
+    """Raised when the template check finds problems; the message lists every one."""
+
+    def __init__(self, *, folder: str, problems: Sequence[TemplateProblem]) -> None:
+        self.problems = list(problems)
+        first = self.problems[0]
+        super().__init__(template=first.template, problem=first.problem)
+        if len(self.problems) > 1:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            self.args = (f"{len(self.problems)} problemen in de sjablonen in {folder}:\n{lines}",)

@@ -14,7 +14,8 @@ from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
-from opp_docs.documents.render import COVER_TEMPLATE, build_context
+from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.intake.reader import read_intake
 from opp_docs.models import DOCUMENTS_PER_ROUTE, SchoolYear
 
@@ -66,9 +67,8 @@ def example_contexts(tmp_path: Path) -> list[tuple[str, dict[str, object]]]:
     for leerling in intake.leerlingen:
         decision = propose_route(leerling, DEMO_CONFIG)
         deadlines = compute_deadlines(leerling, DEMO_YEAR, DEMO_CONFIG)
-        context = build_context(
-            leerling, decision, deadlines, DEMO_YEAR, DEMO_CONFIG, dt.date(2026, 9, 1)
-        ).values
+        plan = Plan(decision, deadlines, DEMO_YEAR)
+        context = build_context(leerling, plan, DEMO_CONFIG, dt.date(2026, 9, 1)).values
         kinds = DOCUMENTS_PER_ROUTE[decision.route]
         found.extend((kind.value, context) for kind in kinds)
         if kinds:

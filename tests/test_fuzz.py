@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from opp_docs.config import Config
-from opp_docs.documents.check import example_context, example_cover_fields, required_templates
+from opp_docs.documents.check import required_templates
 from opp_docs.documents.compiled import TemplateCache
+from opp_docs.documents.fields_reference import example_context, example_cover_fields
 from opp_docs.documents.render import COVER_TEMPLATE, clean_text, render_document, template_path
 from opp_docs.errors import IntakeFilesError, IntakeFolderError
 from opp_docs.intake.fields import FIELDS

@@ -12,29 +12,17 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from opp_docs.intake.fields import FIELDS, FIELDS_BY_KEY, FieldType
 from opp_docs.models import SchoolYear
 
 # The demo's fictional staff.
 DEMO_TEAMLEIDER = "dhr. M. Vos"
 DEMO_BEGELEIDER = "mevr. J. de Wit"
 
-REGISTRATION_HEADERS = [
-    "Leerlingnummer", "Achternaam", "Tussenvoegsel", "Roepnaam", "Geboortedatum", "Geslacht",
-    "Basisschool", "Schooladvies", "Klas", "Tutor", "LWOO", "PrO", "OPP basisschool",
-    "Dyslexieverklaring", "Dyscalculieverklaring",
-    "Naam ouder/verzorger 1", "E-mail ouder/verzorger 1", "Telefoon ouder/verzorger 1",
-    "Naam ouder/verzorger 2", "E-mail ouder/verzorger 2", "Telefoon ouder/verzorger 2",
-    "Aanmelddatum",
-]  # fmt: skip
-
-OKR_HEADERS = [
-    "Leerlingnummer", "Doorstroomtoets lezen", "Doorstroomtoets taalverzorging",
-    "Doorstroomtoets rekenen", "Ondersteuningsbehoefte", "Bevorderende factoren",
-    "Belemmerende factoren", "Sociaal-emotioneel", "Werkhouding", "Thuissituatie",
-    "Externe hulpverlening", "Ondersteuningsniveau", "Verwacht aantal RT-momenten",
-    "Zorg gedrag/begeleiding", "TLV mogelijk", "Risico uitval VO", "Signaaldatum",
-    "Route (besluit)",
-]  # fmt: skip
+# The exports' columns are the intake fields' own headers (`intake.fields`): the registration's
+# fields, and the OKR's behind the student number that joins them.
+REGISTRATION_FIELDS = [f for f in FIELDS if f.registration]
+OKR_FIELDS = [FIELDS_BY_KEY["leerlingnummer"], *(f for f in FIELDS if not f.registration)]
 
 
 def example_student(
@@ -266,6 +254,41 @@ def _yes(value: Any) -> str:
     return "ja" if value else "nee"
 
 
+def _values(s: dict[str, Any], i: int, start: dt.date) -> dict[str, Any]:
+    """One example student's cells, by intake field."""
+    # Spread over the year; the modulo keeps large benchmark cohorts on real dates.
+    birth = dt.date(start.year - s["leeftijd"] - 1, 1 + i % 12, 3 + i % 26)
+    okr = s["okr"]
+    lezen, taal, rekenen = okr.get("toets", ("", "", ""))
+    values: dict[str, Any] = {
+        "leerlingnummer": s["nummer"],
+        "achternaam": s["achternaam"],
+        "tussenvoegsel": s["tussenvoegsel"],
+        "roepnaam": s["roepnaam"],
+        "geboortedatum": birth,
+        "geslacht": s["geslacht"],
+        "basisschool": f"Basisschool De {['Regenboog', 'Linde', 'Wilg'][i % 3]}",
+        "schooladvies": s["advies"],
+        "klas": s["klas"],
+        "tutor": ["mevr. Kok", "dhr. Aydın", "mevr. Prins"][i % 3],
+        "aanmelddatum": dt.date(start.year, 3, 10 + i % 18),
+        "toets_lezen": lezen,
+        "toets_taalverzorging": taal,
+        "toets_rekenen": rekenen,
+        "rt_momenten": okr.get("rt_momenten"),
+        "signaaldatum": dt.date(start.year, 11, 2 + i % 27) if okr.get("signaal") else None,
+    }
+    ouders = [*s["ouders"], ("", "", ""), ("", "", "")][:2]
+    for n, (naam, email, telefoon) in enumerate(ouders, start=1):
+        values |= {f"ouder{n}_naam": naam, f"ouder{n}_email": email, f"ouder{n}_telefoon": telefoon}
+    for f in FIELDS:
+        if f.type is FieldType.YES_NO:
+            values[f.key] = _yes(okr.get(f.key))
+        elif f.key not in values:
+            values[f.key] = okr.get(f.key, "")
+    return values
+
+
 def write_example_intake(
     folder: Path, schooljaar: SchoolYear, cohort: list[dict[str, Any]] = COHORT
 ) -> list[Path]:
@@ -275,44 +298,18 @@ def write_example_intake(
     registrations = Workbook()
     sheet = registrations.active
     sheet.title = "Aanmeldingen"
-    sheet.append(REGISTRATION_HEADERS)
+    sheet.append([f.header for f in REGISTRATION_FIELDS])
     okr_book = Workbook()
     okr_sheet = okr_book.active
     okr_sheet.title = "OKR"
     # Exports often carry a title and a blank row above the header.
     okr_sheet.append([f"Overdrachtsgegevens basisscholen {schooljaar}"])
     okr_sheet.append([])
-    okr_sheet.append(OKR_HEADERS)
+    okr_sheet.append([f.header for f in OKR_FIELDS])
     for i, s in enumerate(cohort):
-        # Spread over the year; the modulo keeps large benchmark cohorts on real dates.
-        birth = dt.date(start.year - s["leeftijd"] - 1, 1 + i % 12, 3 + i % 26)
-        ouders = [*s["ouders"], ("", "", ""), ("", "", "")][:2]
-        okr = s["okr"]
-        registrations.active.append(
-            [
-                s["nummer"], s["achternaam"], s["tussenvoegsel"], s["roepnaam"], birth,
-                s["geslacht"], f"Basisschool De {['Regenboog', 'Linde', 'Wilg'][i % 3]}",
-                s["advies"], s["klas"], ["mevr. Kok", "dhr. Aydın", "mevr. Prins"][i % 3],
-                _yes(okr.get("lwoo")), _yes(okr.get("pro")), _yes(okr.get("opp_po")),
-                _yes(okr.get("dyslexie")), "nee",
-                *ouders[0], *ouders[1],
-                dt.date(start.year, 3, 10 + i % 18),
-            ]
-        )  # fmt: skip
-        lezen, taal, rekenen = okr.get("toets", ("", "", ""))
-        signaal = dt.date(start.year, 11, 2 + i % 27) if okr.get("signaal") else None
-        okr_sheet.append(
-            [
-                s["nummer"], lezen, taal, rekenen,
-                okr.get("ondersteuningsbehoefte", ""), okr.get("bevorderende_factoren", ""),
-                okr.get("belemmerende_factoren", ""), okr.get("sociaal_emotioneel", ""),
-                okr.get("werkhouding", ""), okr.get("thuissituatie", ""),
-                okr.get("hulpverlening", ""), okr.get("ondersteuningsniveau", ""),
-                okr.get("rt_momenten"), _yes(okr.get("zorg_gedrag")),
-                _yes(okr.get("tlv_mogelijk")), _yes(okr.get("risico_vo")), signaal,
-                okr.get("route", ""),
-            ]
-        )  # fmt: skip
+        values = _values(s, i, start)
+        sheet.append([values.get(f.key) for f in REGISTRATION_FIELDS])
+        okr_sheet.append([values.get(f.key) for f in OKR_FIELDS])
     for ws in (registrations.active, okr_sheet):
         for row in ws.iter_rows():
             for cell in row:

@@ -27,6 +27,15 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from opp_docs.documents.ooxml import (
+    CONTENT_TYPES,
+    CORE,
+    CUSTOM,
+    DOCUMENT,
+    PACKAGE_RELS,
+    W_NS,
+    WP_NS,
+)
 from opp_docs.documents.render import (
     PROPERTIES,
     clean_text,
@@ -37,9 +46,6 @@ from opp_docs.documents.render import (
     template_path,
 )
 from opp_docs.documents.stamp import (
-    CONTENT_TYPES,
-    CUSTOM,
-    PACKAGE_RELS,
     Stamp,
     content_digest,
     custom_xml,
@@ -99,7 +105,7 @@ class CompiledTemplate:
         # The unchanged parts, compressed once; rendered parts are appended per student.
         saved = io.BytesIO()
         document.save(saved)
-        rendered = {"word/document.xml", _CORE, *self._parts}
+        rendered = {DOCUMENT, CORE, *self._parts}
         with zipfile.ZipFile(saved) as source:
             unchanged = {n: source.read(n) for n in source.namelist() if n not in rendered}
         self._static = _package(unchanged)
@@ -130,8 +136,8 @@ class CompiledTemplate:
             setattr(properties, name, value)
         out = io.BytesIO(self._static if stamp is None else self._static_stamped)
         with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as docx:
-            docx.writestr(_entry("word/document.xml"), serialize_part_xml(document))
-            docx.writestr(_entry(_CORE), serialize_part_xml(core))
+            docx.writestr(_entry(DOCUMENT), serialize_part_xml(document))
+            docx.writestr(_entry(CORE), serialize_part_xml(core))
             for name, part in self._parts.items():
                 docx.writestr(_entry(name), self._render_part(part, context))
             if stamp is not None:
@@ -149,9 +155,6 @@ class CompiledTemplate:
                 parse_xml(_from_jinja(self._template, text).encode("utf-8"))
             )
         return made[text]
-
-
-_CORE = "docProps/core.xml"
 
 
 class TemplateCache:
@@ -188,7 +191,7 @@ class TemplateCache:
         return data if stamp is None else stamp_package(data, stamp)
 
 
-_NAMESPACES = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
+_NAMESPACES = {"wp": WP_NS}
 # Rendered headers and footers kept; only the last student's are reused.
 _KEEP_PARTS = 64
 
@@ -204,7 +207,7 @@ def _package(parts: dict[str, bytes]) -> bytes:
 # docxtpl's fix_tables widens or narrows a table's grid when rendering changed how many cells
 # its rows have (column loops, colspan); it parses with this parser.
 _RECOVER = etree.XMLParser(recover=True)
-_XPATH_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_XPATH_NS = {"w": W_NS}
 _TABLE = f"{{{_XPATH_NS['w']}}}tbl"
 _HAS_GRID = etree.XPath("boolean(w:tblGrid)", namespaces=_XPATH_NS)
 _GRID_COLUMNS = etree.XPath("count(w:tblGrid/w:gridCol)", namespaces=_XPATH_NS)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -17,15 +15,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from opp_docs.config import Config
-from opp_docs.documents.formatting import age_on, datum, ja_nee
+from opp_docs.documents.ooxml import DOCUMENT, STYLES
+from opp_docs.documents.ooxml import W as _W
 from opp_docs.errors import TemplateError
 from opp_docs.files import atomic_path
-from opp_docs.models import Deadlines, Leerling, RouteDecision, SchoolYear
 
 PROMPT_STYLE = "Invulinstructie"
 COVER_TEMPLATE = "voorblad"
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def template_path(templates: Path, name: str) -> Path:
@@ -36,83 +32,6 @@ def jinja_env() -> jinja2.Environment:
     """Sandboxed and strict: data never becomes template code, and a misspelt field is an
     error rather than an empty spot in a letter to parents."""
     return SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
-
-
-@dataclass(frozen=True)
-class StudentContext:
-    """Everything the templates of one student may use."""
-
-    values: dict[str, Any]
-
-
-def build_context(
-    leerling: Leerling,
-    decision: RouteDecision,
-    deadlines: Deadlines,
-    schooljaar: SchoolYear,
-    config: Config,
-    today: dt.date,
-) -> StudentContext:
-    plan_day = deadlines.opp
-    leeftijd = age_on(leerling.geboortedatum, plan_day) if leerling.geboortedatum else 0
-    values: dict[str, Any] = {
-        "school": {
-            "naam": config.school_naam,
-            "adres": config.school_adres,
-            "postcode_plaats": config.school_postcode_plaats,
-            "telefoon": config.school_telefoon,
-            "email": config.school_email,
-        },
-        "schooljaar": str(schooljaar),
-        "vandaag": datum(today),
-        "leerling": {
-            "leerlingnummer": leerling.leerlingnummer,
-            "naam": leerling.naam,
-            "roepnaam": leerling.roepnaam,
-            "tussenvoegsel": leerling.tussenvoegsel,
-            "achternaam": leerling.achternaam,
-            "geboortedatum": datum(leerling.geboortedatum),
-            "aanmelddatum": datum(leerling.aanmelddatum),
-            "signaaldatum": datum(leerling.signaaldatum),
-            "leeftijd": leeftijd,
-            "geslacht": leerling.geslacht,
-            "klas": leerling.klas,
-            "tutor": leerling.tutor,
-            "basisschool": leerling.basisschool,
-            "schooladvies": leerling.schooladvies,
-            "lwoo": ja_nee(leerling.lwoo),
-            "pro": ja_nee(leerling.pro),
-            "opp_po": ja_nee(leerling.opp_po),
-            "dyslexie": ja_nee(leerling.dyslexie),
-            "dyscalculie": ja_nee(leerling.dyscalculie),
-            "toets_lezen": leerling.toets_lezen,
-            "toets_taalverzorging": leerling.toets_taalverzorging,
-            "toets_rekenen": leerling.toets_rekenen,
-            "ondersteuningsbehoefte": leerling.ondersteuningsbehoefte,
-            "bevorderende_factoren": leerling.bevorderende_factoren,
-            "belemmerende_factoren": leerling.belemmerende_factoren,
-            "sociaal_emotioneel": leerling.sociaal_emotioneel,
-            "werkhouding": leerling.werkhouding,
-            "thuissituatie": leerling.thuissituatie,
-            "hulpverlening": leerling.hulpverlening,
-            "ondersteuningsniveau": leerling.ondersteuningsniveau,
-            "rt_momenten": "" if leerling.rt_momenten is None else str(leerling.rt_momenten),
-        },
-        "ouders": [
-            {"naam": o.naam, "email": o.email, "telefoon": o.telefoon} for o in leerling.ouders
-        ],
-        "leerlingbegeleider": config.leerlingbegeleider,
-        "teamleider": config.teamleider,
-        "route": {
-            "code": decision.route.value,
-            "naam": decision.route.label,
-            "reden": decision.reden,
-        },
-        "deadlines": {name: datum(day) for name, day in deadlines.as_dict().items()},
-        # The law: a student of 16 or older consents to the handelingsdeel himself.
-        "instemming_leerling": leeftijd >= 16,
-    }
-    return StudentContext(values)
 
 
 # python-docx refuses a document property (title, subject, …) longer than this.
@@ -195,7 +114,7 @@ def clean_text(value: Any) -> Any:
 def count_prompts(docx: Path) -> int:
     """How many fill-in prompts (text in square brackets in the prompt style) remain."""
     with zipfile.ZipFile(docx) as z:
-        return prompts_in(z, lambda: etree.fromstring(z.read("word/document.xml")))
+        return prompts_in(z, lambda: etree.fromstring(z.read(DOCUMENT)))
 
 
 def prompts_in(docx: zipfile.ZipFile, document: Callable[[], etree._Element]) -> int:
@@ -251,7 +170,7 @@ def parsed_styles(docx: zipfile.ZipFile, parse: Callable[[bytes], _T]) -> _T:
     """`parse` of the Word file's styles part, remembered by the part's checksum and size:
     every document of a template shares it, and unpacking and parsing it costs more than the
     rest of a reading of the document."""
-    info = docx.getinfo("word/styles.xml")
+    info = docx.getinfo(STYLES)
     key = (info.CRC, info.file_size, parse)
     # Read once: the converter's threads use this too, and may clear it in between.
     found = _styles.get(key)

@@ -20,15 +20,12 @@ from pathlib import Path
 
 from lxml import etree
 
-CUSTOM = "docProps/custom.xml"
-CONTENT_TYPES = "[Content_Types].xml"
-PACKAGE_RELS = "_rels/.rels"
+from opp_docs.documents.ooxml import CONTENT_TYPES, CUSTOM, CUSTOM_PROPS_NS, PACKAGE_RELS, VT_NS
+
 _CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _CUSTOM_REL = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 )
-_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 # The format id every custom document property carries (ECMA-376 part 1, 22.3.2.2).
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 _PREFIX = "opp-docs."
@@ -106,14 +103,18 @@ def with_custom_part(content_types: bytes, package_rels: bytes) -> tuple[bytes, 
 def custom_xml(stamp: Stamp, inhoud: str, base: bytes | None = None) -> bytes:
     """The custom properties part: the school's own properties from `base` (a template's
     custom.xml), then ours."""
-    root = etree.Element(f"{{{_PROPS_NS}}}Properties", nsmap={None: _PROPS_NS, "vt": _VT_NS})
+    root = etree.Element(
+        f"{{{CUSTOM_PROPS_NS}}}Properties", nsmap={None: CUSTOM_PROPS_NS, "vt": VT_NS}
+    )
     if base:
-        for prop in etree.fromstring(base).findall(f"{{{_PROPS_NS}}}property"):
+        for prop in etree.fromstring(base).findall(f"{{{CUSTOM_PROPS_NS}}}property"):
             if not str(prop.get("name", "")).startswith(_PREFIX):
                 root.append(prop)
     for name, value in {**stamp.properties(), "inhoud": inhoud}.items():
-        prop = etree.SubElement(root, f"{{{_PROPS_NS}}}property", fmtid=_FMTID, name=_PREFIX + name)
-        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+        prop = etree.SubElement(
+            root, f"{{{CUSTOM_PROPS_NS}}}property", fmtid=_FMTID, name=_PREFIX + name
+        )
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
     # Property ids start at 2 and are unique (ECMA-376 part 1, 22.3.2.2).
     for number, prop in enumerate(root, start=2):
         prop.set("pid", str(number))
@@ -175,7 +176,7 @@ def read_stamp(path: Path) -> Found | None:
 def _our_properties(xml: bytes) -> dict[str, str]:
     root = etree.fromstring(xml)
     values: dict[str, str] = {}
-    for prop in root.findall(f"{{{_PROPS_NS}}}property"):
+    for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
         name = str(prop.get("name", ""))
         if name.startswith(_PREFIX):
             values[name.removeprefix(_PREFIX)] = "".join(prop.itertext())

@@ -40,6 +40,9 @@ class Field:
     required: bool = False
     # True for the fields of the registration; the others come from the OKR and review.
     registration: bool = True
+    # False for a field the documents do not show as `leerling.<key>`: the parents (they are
+    # `ouders`) and what only decides the route.
+    in_documents: bool = True
 
 
 def _ouder(n: int) -> tuple[Field, ...]:
@@ -58,6 +61,7 @@ def _ouder(n: int) -> tuple[Field, ...]:
             f"Naam van ouder/verzorger {n}",
             "A. de Vries" if n == 1 else "M. Jansen",
             f"de naam van ouder/verzorger {n}",
+            in_documents=False,
         ),
         Field(
             f"ouder{n}_email",
@@ -72,6 +76,7 @@ def _ouder(n: int) -> tuple[Field, ...]:
             f"E-mailadres van ouder/verzorger {n}",
             "a.devries@voorbeeld.nl" if n == 1 else "m.jansen@voorbeeld.nl",
             f"het e-mailadres van ouder/verzorger {n}",
+            in_documents=False,
         ),
         Field(
             f"ouder{n}_telefoon",
@@ -87,6 +92,7 @@ def _ouder(n: int) -> tuple[Field, ...]:
             f"Telefoonnummer van ouder/verzorger {n}",
             "06-12345678" if n == 1 else "0343-123456",
             f"het telefoonnummer van ouder/verzorger {n}",
+            in_documents=False,
         ),
     )
 
@@ -110,9 +116,12 @@ def _vrij(key: str, header: str, synonyms: tuple[str, ...], description: str, ex
     )
 
 
-def _ja_nee(
-    key: str, header: str, synonyms: tuple[str, ...], description: str, registration: bool = True
-) -> Field:
+def _ja_nee(key: str, header: str, synonyms: tuple[str, ...], description: str) -> Field:
+    return Field(key, header, synonyms, FieldType.YES_NO, description, "nee", f"'{header}'")
+
+
+def _route_sign(key: str, header: str, synonyms: tuple[str, ...], description: str) -> Field:
+    """A yes/no of the OKR that only weighs in the route (see `decide.routing`)."""
     return Field(
         key,
         header,
@@ -121,7 +130,8 @@ def _ja_nee(
         description,
         "nee",
         f"'{header}'",
-        registration=registration,
+        registration=False,
+        in_documents=False,
     )
 
 
@@ -303,26 +313,23 @@ FIELDS: tuple[Field, ...] = (
         "het aantal RT-momenten",
         registration=False,
     ),
-    _ja_nee(
+    _route_sign(
         "zorg_gedrag",
         "Zorg gedrag/begeleiding",
         ("Ernstige gedragszorg",),
         "Valt de leerling ernstig op in gedrag of begeleiding: ja of nee",
-        registration=False,
     ),
-    _ja_nee(
+    _route_sign(
         "tlv_mogelijk",
         "TLV mogelijk",
         ("TLV aanvragen",),
         "Moet mogelijk een TLV worden aangevraagd: ja of nee",
-        registration=False,
     ),
-    _ja_nee(
+    _route_sign(
         "risico_vo",
         "Risico uitval VO",
         ("Redt het VO mogelijk niet",),
         "Redt de leerling het VO mogelijk niet: ja of nee",
-        registration=False,
     ),
     Field(
         "signaaldatum",
@@ -344,6 +351,7 @@ FIELDS: tuple[Field, ...] = (
         "opp-light",
         "de route",
         registration=False,
+        in_documents=False,
     ),
 )
 

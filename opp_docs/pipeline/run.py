@@ -22,7 +22,7 @@ from typing import Any
 from opp_docs.config import Config
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.compiled import TemplateCache
-from opp_docs.documents.render import build_context
+from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
 from opp_docs.files import STUDENTS_DIR
 from opp_docs.intake.reader import read_intake
@@ -147,14 +147,8 @@ class DossierRun:
     def context(self, outcome: StudentOutcome) -> dict[str, Any]:
         """What the templates get for this student: the documents and the dossier's cover."""
         options = self.options
-        return build_context(
-            outcome.leerling,
-            outcome.decision,
-            outcome.deadlines,
-            options.schooljaar,
-            options.config,
-            options.today,
-        ).values
+        plan = Plan(outcome.decision, outcome.deadlines, options.schooljaar)
+        return build_context(outcome.leerling, plan, options.config, options.today).values
 
     def _documents(self, pool: ConverterPool) -> None:
         """Every student's Word documents; the documents of a few students go to LibreOffice

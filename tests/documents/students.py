@@ -10,7 +10,8 @@ from typing import Any
 
 from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
-from opp_docs.documents.render import build_context, render_document, template_path
+from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.render import render_document, template_path
 from opp_docs.models import Leerling, Ouder, Route, RouteDecision, SchoolYear
 from tests.helpers import TEMPLATES
 
@@ -81,9 +82,8 @@ AWKWARD_NAME = "Zoë 😀 van 't O'Brien & <Zn> \"Smit\""
 
 def context(student: Leerling, route: Route = Route.OPP, config: Config = CONFIG) -> dict[str, Any]:
     deadlines = compute_deadlines(student, YEAR, config)
-    values = build_context(
-        student, RouteDecision(route, "reden"), deadlines, YEAR, config, TODAY
-    ).values
+    plan = Plan(RouteDecision(route, "reden"), deadlines, YEAR)
+    values = build_context(student, plan, config, TODAY).values
     values["inhoud"] = [
         {"titel": "Informatiebrief & <ouders>", "pagina": 2},
         {"titel": "Ontwikkelingsperspectiefplan", "pagina": 3},

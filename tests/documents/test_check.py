@@ -6,7 +6,6 @@ import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import docx
 import pytest
@@ -18,17 +17,10 @@ from docx.oxml.ns import qn
 from opp_docs.cli import main
 from opp_docs.config import Config
 from opp_docs.demo.cohort import write_example_intake
-from opp_docs.documents.check import (
-    DESCRIPTIONS,
-    TemplateCheckError,
-    check_templates,
-    example_context,
-    find_problems,
-    list_fields,
-    required_templates,
-)
+from opp_docs.documents.check import check_templates, find_problems, required_templates
+from opp_docs.documents.fields_reference import example_context
 from opp_docs.documents.render import render_document
-from opp_docs.errors import TemplateError
+from opp_docs.errors import TemplateCheckError, TemplateError
 from opp_docs.models import SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers
 from tests.helpers import REPO
@@ -488,53 +480,3 @@ def test_cli_check_of_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(f"Fout: 7 problemen in de sjablonen in {tmp_path / 'weg'}:")
     assert "Sjabloon opp.docx: ontbreekt in" in result.output
-
-
-def test_cli_velden_lists_every_field_with_description_and_example() -> None:
-    result = CliRunner().invoke(main, ["templates", "velden"])
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    for f in list_fields():
-        at = lines.index(f.usage)
-        assert lines[at + 1] == f"    {f.description}"
-    assert "{{ leerling.naam }}" in lines
-    assert "{% for ouder in ouders %} … {% endfor %}" in lines
-    assert "    Alleen binnen {% for ouder in ouders %} … {% endfor %}" in lines
-    assert "{% if instemming_leerling %} … {% endif %}" in lines
-    assert "    Alleen in voorblad.docx" in lines
-    assert f"    Voorbeeld: {example_context()['leerling']['naam']}" in lines
-
-
-# ---------------------------------------------------------------------------------------------
-# The field list follows the data model
-
-
-def leaves(value: Any, name: str = "") -> set[str]:
-    if isinstance(value, dict):
-        return {leaf for k, v in value.items() for leaf in leaves(v, f"{name}.{k}".lstrip("."))}
-    return {name}
-
-
-def test_every_context_field_is_listed_with_a_description() -> None:
-    fields = {f.name: f for f in list_fields()}
-    missing = [f.name for f in fields.values() if not f.description]
-    assert missing == [], f"velden zonder beschrijving (vul DESCRIPTIONS aan): {missing}"
-    for name in leaves(example_context()):
-        assert name in fields, name
-    # Each parent field, through the name the for-loop gives an item.
-    assert {"ouder.naam", "ouder.email", "ouder.telefoon"} <= set(fields)
-    assert {"deel.titel", "deel.pagina"} <= set(fields)
-
-
-def test_no_description_is_left_over_from_a_field_that_is_gone() -> None:
-    names = {f.name for f in list_fields()}
-    assert set(DESCRIPTIONS) <= names
-
-
-def test_the_example_values_are_the_example_students() -> None:
-    fields = {f.name: f for f in list_fields()}
-    assert fields["leerling.naam"].example == "Sem Jansen"
-    assert fields["ouder.naam"].example == "Anouk Jansen"
-    assert fields["ouders"].example == "een lijst van 2"
-    assert fields["instemming_leerling"].example == "niet waar"
-    assert fields["leerling.tussenvoegsel"].example == "(leeg)"

@@ -26,7 +26,8 @@ from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import write_example_intake
-from opp_docs.documents.render import build_context, count_prompts, render_document, template_path
+from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.render import count_prompts, render_document, template_path
 from opp_docs.files import sha256_file
 from opp_docs.models import (
     DocumentKind,
@@ -517,9 +518,8 @@ def test_handling_advice_from_word_edits(tmp_path: Path) -> None:
 def test_handling_advice_from_the_shipped_plan_template(tmp_path: Path) -> None:
     student = leerling("990001", "Jansen", "Sem", klas="1A", ondersteuningsniveau="zwaar")
     result = outcome(student)
-    context = build_context(
-        student, result.decision, result.deadlines, YEAR, CONFIG, D(2026, 9, 1)
-    ).values
+    plan = Plan(result.decision, result.deadlines, YEAR)
+    context = build_context(student, plan, CONFIG, D(2026, 9, 1)).values
     plan = tmp_path / "opp.docx"
     render_document(template_path(REPO / "templates", "opp"), context, plan)
     assert count_prompts(plan) > 0

@@ -14,7 +14,7 @@ from typing import Any
 import docx
 
 from opp_docs.config import Config
-from opp_docs.documents.stamp import CONTENT_TYPES, CUSTOM, PACKAGE_RELS
+from opp_docs.documents.ooxml import CONTENT_TYPES, CUSTOM, PACKAGE_RELS
 from opp_docs.files import STUDENTS_DIR
 from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers

@@ -1,0 +1,176 @@
+"""The reference of `opp-docs templates velden`: every field a template may use, with its
+description and the example student's value.
+
+It is generated from the context the pipeline really builds (`context.build_context`) for the
+first student of the fictional cohort, read as a real intake is read, so it cannot drift from
+it. A `leerling.*` field takes its description from its intake field (`intake.fields`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opp_docs.config import Config
+from opp_docs.decide.deadlines import compute_deadlines
+from opp_docs.decide.routing import propose_route
+from opp_docs.demo.cohort import COHORT, write_example_intake
+from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.render import COVER_TEMPLATE
+from opp_docs.intake.fields import FIELDS_BY_KEY
+from opp_docs.intake.reader import read_intake
+from opp_docs.models import DOCUMENTS_PER_ROUTE, SchoolYear
+
+FIELDS_COMMAND = "opp-docs templates velden"
+
+
+# The name a template gives one item of a list in its for-loop, as the templates ship.
+ITEM_NAMES = {"ouders": "ouder", "inhoud": "deel"}
+# Fields only the cover page of the dossier gets.
+COVER_ONLY = ("inhoud",)
+
+# Descriptions of the fields that are not an intake column, and of the intake fields whose value
+# in a document differs from the column (dates are written out). The other `leerling.*` fields
+# take the description of their intake column from `opp_docs.intake.fields`.
+DESCRIPTIONS = {
+    "school.naam": "Naam van de school (opp-docs.toml, [school] naam)",
+    "school.adres": "Straat en huisnummer van de school",
+    "school.postcode_plaats": "Postcode en plaats van de school",
+    "school.telefoon": "Telefoonnummer van de school; kan leeg zijn",
+    "school.email": "E-mailadres van de school; kan leeg zijn",
+    "schooljaar": "Het schooljaar van de documenten",
+    "vandaag": "De datum waarop de documenten zijn gemaakt",
+    "leerling.naam": "Naam van de leerling: roepnaam, tussenvoegsel en achternaam",
+    "leerling.geboortedatum": "Geboortedatum, uitgeschreven",
+    "leerling.leeftijd": "Leeftijd in jaren op de datum van het plan (de OPP-deadline)",
+    "leerling.aanmelddatum": "Datum van aanmelding, uitgeschreven; kan leeg zijn",
+    "leerling.signaaldatum": "Datum van het signaal, uitgeschreven; leeg voor nieuwe leerlingen",
+    "leerling.ondersteuningsniveau": "Ondersteuningsniveau volgens de intake: basis, licht of "
+    "zwaar",
+    "leerling.rt_momenten": "Verwacht aantal RT-momenten per jaar; leeg als het onbekend is",
+    "ouders": "De ouders/verzorgers uit de intake (geen, één of twee)",
+    "ouder.naam": "Naam van de ouder/verzorger",
+    "ouder.email": "E-mailadres van de ouder/verzorger; kan leeg zijn",
+    "ouder.telefoon": "Telefoonnummer van de ouder/verzorger; kan leeg zijn",
+    "leerlingbegeleider": "De eerste leerlingbegeleider uit opp-docs.toml; kan leeg zijn",
+    "teamleider": "De teamleider B&O uit opp-docs.toml",
+    "route.code": 'Route als code: "opp" of "opp-light", voor {% if route.code == "opp" %}',
+    "route.naam": "Route zoals de documenten hem noemen: OPP of OPP light",
+    "route.reden": "Waarom deze route is voorgesteld of gekozen",
+    "deadlines.informatiebrief": "Uiterste datum voor de informatiebrief aan de ouders",
+    "deadlines.bron": "Uiterste datum voor de aanmelding bij BRON",
+    "deadlines.opp": "Uiterste datum waarop het plan is vastgesteld (de datum van het plan)",
+    "deadlines.ondertekening": "Uiterste datum voor de handtekeningen",
+    "deadlines.tussenevaluatie": "Uiterste datum van de tussenevaluatie",
+    "deadlines.eindevaluatie": "Uiterste datum van de eindevaluatie",
+    "instemming_leerling": "Waar als de leerling op de datum van het plan 16 jaar of ouder is "
+    "en dus zelf instemt met het handelingsdeel; voor {% if instemming_leerling %}",
+    "inhoud": "De inhoud van het dossier, per document",
+    "deel.titel": "Titel van het document in het dossier",
+    "deel.pagina": "Bladzijde in het dossier waar het document begint",
+}
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field a template may use, as it is written in the template."""
+
+    name: str
+    description: str
+    example: str
+    # How a template writes it: {{ leerling.naam }}, {% if instemming_leerling %}, …
+    usage: str
+    # The loop that gives the field, for a field of a list item: "{% for ouder in ouders %}".
+    loop: str = ""
+    # The templates that get the field, when not all do.
+    only_in: str = ""
+
+
+def list_fields() -> list[FieldInfo]:
+    """Every field of the render context, with its description and the example's value."""
+    found: list[FieldInfo] = []
+    context = {**example_context(), **example_cover_fields()}
+    for key, value in context.items():
+        only = f"{COVER_TEMPLATE}.docx" if key in COVER_ONLY else ""
+        found.extend(_walk_fields(key, value, loop="", only_in=only))
+    return found
+
+
+def _walk_fields(name: str, value: Any, *, loop: str, only_in: str) -> Iterator[FieldInfo]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_fields(f"{name}.{key}", item, loop=loop, only_in=only_in)
+        return
+    item = ITEM_NAMES.get(name, "item")
+    if isinstance(value, list):
+        usage = f"{{% for {item} in {name} %}} … {{% endfor %}}"
+    elif isinstance(value, bool):
+        usage = f"{{% if {name} %}} … {{% endif %}}"
+    else:
+        usage = f"{{{{ {name} }}}}"
+    yield FieldInfo(name, _description(name), _show(value), usage, loop, only_in)
+    if isinstance(value, list) and value:
+        inner = f"{{% for {item} in {name} %}}"
+        yield from _walk_fields(item, value[0], loop=inner, only_in=only_in)
+
+
+def _description(name: str) -> str:
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    prefix, _, key = name.partition(".")
+    if prefix == "leerling" and key in FIELDS_BY_KEY:
+        return FIELDS_BY_KEY[key].description
+    return ""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "waar" if value else "niet waar"
+    if isinstance(value, list):
+        return f"een lijst van {len(value)}"
+    text = str(value).replace("\n", " ↵ ")
+    if not text:
+        return "(leeg)"
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
+# The example student: the first of the fictional cohort, read the way the pipeline reads a real
+# intake, with settings that fill every field.
+EXAMPLE_CONFIG = Config(
+    school_telefoon="0343-123456",
+    school_email="zorg@school.example.nl",
+    leerlingbegeleiders=("mevr. J. de Wit",),
+    teamleider="dhr. M. Vos",
+)
+
+
+@functools.cache
+def example_context() -> dict[str, Any]:
+    """The render context of the example student, built as the pipeline builds it."""
+    today = dt.date.today()
+    schooljaar = SchoolYear.containing(today)
+    with tempfile.TemporaryDirectory(prefix="opp-docs-velden-") as folder:
+        write_example_intake(Path(folder), schooljaar)
+        result = read_intake(Path(folder), EXAMPLE_CONFIG, schooljaar)
+    first = COHORT[0]["nummer"]
+    leerling = next((s for s in result.leerlingen if s.leerlingnummer == first), None)
+    if leerling is None:
+        raise RuntimeError(f"example student {first} is missing from the example intake")
+    decision = propose_route(leerling, EXAMPLE_CONFIG)
+    deadlines = compute_deadlines(leerling, schooljaar, EXAMPLE_CONFIG)
+    plan = Plan(decision, deadlines, schooljaar)
+    return build_context(leerling, plan, EXAMPLE_CONFIG, today).values
+
+
+@functools.cache
+def example_cover_fields() -> dict[str, Any]:
+    """What the cover page gets on top of the context: the dossier's table of contents, here
+    for documents of one page each after the cover."""
+    route = next(r for r, kinds in DOCUMENTS_PER_ROUTE.items() if kinds)
+    kinds = DOCUMENTS_PER_ROUTE[route]
+    return {"inhoud": [{"titel": k.titel, "pagina": n} for n, k in enumerate(kinds, start=2)]}
