@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import os
-import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -19,21 +16,12 @@ from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.fields_reference import list_fields
 from opp_docs.documents.formatting import datum
-from opp_docs.errors import (
-    DiskFullError,
-    FileSystemError,
-    InTheWayError,
-    NoAccessError,
-    OppDocsError,
-    OutputLinkError,
-)
-from opp_docs.files import shown_path
-from opp_docs.models import RunSummary, SchoolYear
-from opp_docs.overviews.worklist import OVERZICHT
+from opp_docs.funnel import Funnel
+from opp_docs.models import SchoolYear
 from opp_docs.pipeline.plan import run_check, run_planning
 from opp_docs.pipeline.retention import delete, expired_years
 from opp_docs.pipeline.run import RunOptions, run_dossiers
-from opp_docs.terminal import detail_lines
+from opp_docs.terminal import detail_lines, intake_line, run_lines
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -139,143 +127,7 @@ def _password(env_name: str | None, ask: bool) -> str | None:
     return password
 
 
-# Set to see the traceback of an internal error (a bug), for the developers.
-DEBUG_ENV = "OPP_DOCS_DEBUG"
-
-
-class _Funnel(click.Group):
-    """The top command, and the one place where a failure becomes what the user sees: one
-    Dutch line that says what to do and an exit status, never a traceback or a name."""
-
-    def main(
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        try:
-            # Not standalone: click hands us its errors instead of printing them in English.
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except (click.Abort, KeyboardInterrupt):
-            # Ctrl-C, or the end of input at a prompt.
-            click.echo("Afgebroken.", err=True)
-            sys.exit(1)
-        except click.exceptions.NoArgsIsHelpError as e:
-            click.echo(e.format_message(), err=True)
-            sys.exit(e.exit_code)
-        except click.UsageError as e:
-            command = e.ctx.command_path if e.ctx else "opp-docs"
-            click.echo(f"Fout: {_usage_message(e)} Zie '{command} --help'.", err=True)
-            sys.exit(e.exit_code)
-        except click.ClickException as e:
-            click.echo(f"Fout: {e.format_message()}", err=True)
-            sys.exit(e.exit_code)
-        except OppDocsError as e:
-            click.echo(f"Fout: {e}", err=True)
-            sys.exit(1)
-        except OSError as e:
-            click.echo(f"Fout: {_os_error(e)}", err=True)
-            sys.exit(1)
-        except Exception as e:
-            if os.environ.get(DEBUG_ENV):
-                raise
-            # Only the type: the text of an unforeseen error may hold a name or a path.
-            click.echo(
-                f"Fout: opp-docs stopte door een interne fout ({type(e).__name__}). Er staat "
-                "geen half geschreven bestand in de uitvoer. Draai opnieuw; gebeurt het weer, "
-                "meld het dan met deze melding en de opdracht die u gaf bij de beheerder.",
-                err=True,
-            )
-            sys.exit(1)
-        sys.exit(result if isinstance(result, int) else 0)
-
-
-def _os_error(e: OSError) -> OppDocsError:
-    """What the user must know of a failed system call: what to do, the place without names."""
-    if not isinstance(e.filename, str | os.PathLike):
-        path = None
-        place = "een bestand of map"
-    else:
-        path = Path(e.filename)
-        place = shown_path(path)
-    code = e.errno
-    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        # A file that could not be made: its folder is where the user must give access.
-        return NoAccessError(place=shown_path(_first(path, os.path.lexists)) if path else place)
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        # The folder: the file that did not fit is a temporary one.
-        return DiskFullError(place=shown_path(path.parent) if path else place)
-    if code in (errno.ENOTDIR, errno.EEXIST) and path is not None:
-        in_the_way = _first(path, lambda p: os.path.lexists(p) and not os.path.isdir(p))
-        return InTheWayError(place=shown_path(in_the_way))
-    if code == errno.EISDIR:
-        return InTheWayError(place=place, folder_needed=False)
-    if code == errno.ELOOP:
-        return OutputLinkError(place=place)
-    return FileSystemError(place=place, code=errno.errorcode.get(code or 0, "onbekend"))
-
-
-def _first(path: Path, found: Callable[[str], bool]) -> Path:
-    """`path` or the nearest folder above it for which `found` holds; else `path`."""
-    return next((p for p in (path, *path.parents) if found(str(p))), path)
-
-
-def _usage_message(e: click.UsageError) -> str:
-    """Click's message in Dutch, for the mistakes people make; others as click says them."""
-    if isinstance(e, click.NoSuchOption):
-        guess = f" Bedoelde u {' of '.join(e.possibilities)}?" if e.possibilities else ""
-        return f"De optie {e.option_name} bestaat niet.{guess}"
-    if isinstance(e, click.MissingParameter):
-        kind = e.param_type or (e.param.param_type_name if e.param is not None else "")
-        what = "Het argument" if kind == "argument" else "De optie"
-        return f"{what} {_param_hint(e)} ontbreekt."
-    if isinstance(e, click.BadParameter):
-        return f"Ongeldige waarde voor {_param_hint(e)}: {_dutch(e.message)}"
-    return _dutch(e.message)
-
-
-def _param_hint(e: click.BadParameter) -> str:
-    if e.param_hint is not None:
-        hints = [e.param_hint] if isinstance(e.param_hint, str) else list(e.param_hint)
-        return " / ".join(f"'{h}'" for h in hints)
-    return e.param.get_error_hint(e.ctx) if e.param is not None else "een optie"
-
-
-# Click's own English messages (click/parser.py, core.py, types.py) as the user sees them.
-_KINDS = {"File": "Bestand", "Directory": "Map", "Path": "Pad"}
-_CLICK_MESSAGES = [
-    (r"No such command '(?P<x>.*)'\.", "De opdracht '{x}' bestaat niet."),
-    (r"Missing command\.", "Geef een opdracht, bijvoorbeeld 'dossiers'."),
-    (r"Option '(?P<x>.*)' requires an argument\.", "De optie '{x}' heeft een waarde nodig."),
-    (r"Option '(?P<x>.*)' requires \d+ arguments\.", "De optie '{x}' heeft meer waarden nodig."),
-    (r"Option '(?P<x>.*)' does not take a value\.", "De optie '{x}' krijgt geen waarde."),
-    (r"Got unexpected extra arguments? \((?P<x>.*)\)", "Onverwacht extra argument: {x}."),
-    (r"(?P<k>\w+) '(?P<x>.*)' does not exist\.", "{k} '{x}' bestaat niet."),
-    (r"(?P<k>\w+) '(?P<x>.*)' is a file\.", "{k} '{x}' is een bestand, geen map."),
-    (r"(?P<k>\w+) '(?P<x>.*)' is a directory\.", "{k} '{x}' is een map, geen bestand."),
-    (r"(?P<k>\w+) '(?P<x>.*)' is not readable\.", "{k} '{x}' mag niet worden gelezen."),
-    (r"(?P<k>\w+) '(?P<x>.*)' is not writable\.", "{k} '{x}' mag niet worden beschreven."),
-    (r"'(?P<x>.*)' is not a valid integer(?: range)?\.", "'{x}' is geen geheel getal."),
-    (r"(?P<x>.*) is not in the range (?P<r>.*)\.", "{x} ligt buiten het bereik {r}."),
-]
-
-
-def _dutch(message: str) -> str:
-    for pattern, dutch in _CLICK_MESSAGES:
-        found = re.fullmatch(pattern, message)
-        if found:
-            fields = found.groupdict()
-            if "k" in fields:
-                fields["k"] = _KINDS.get(fields["k"], fields["k"])
-            return dutch.format(**fields)
-    return message
-
-
-@click.group(name="opp-docs", cls=_Funnel, context_settings=CONTEXT)
+@click.group(name="opp-docs", cls=Funnel, context_settings=CONTEXT)
 @click.version_option(package_name="opp-docs", message="opp-docs %(version)s")
 def main() -> None:
     """opp-docs: van intake-exports naar OPP-documenten en dossiers.
@@ -374,8 +226,8 @@ def check(
         opp-docs check --intake intake --output output
     """
     summary = run_check(intake, output, schooljaar, _config(instellingen))
-    _print_details(summary, verbose)
-    _print_intake_line(summary)
+    for line in [*(detail_lines(summary) if verbose else []), intake_line(summary)]:
+        click.echo(line)
 
 
 @main.command()
@@ -541,14 +393,8 @@ def _run(options: RunOptions, verbose: bool = False) -> None:
         progress=(lambda m: click.echo(f"… {m}", err=True)) if show_progress else None,
         bar=progressbar,
     )
-    _print_details(summary, verbose)
-    _print_intake_line(summary)
-    click.echo(
-        f"{summary.students} leerlingen, {summary.dossiers} dossiers; "
-        f"documenten: {summary.made} gemaakt, {summary.reused} hergebruikt, "
-        f"{summary.failed} mislukt."
-    )
-    _print_closing_line(summary, verbose)
+    for line in run_lines(summary, verbose):
+        click.echo(line)
 
 
 @contextmanager
@@ -560,58 +406,6 @@ def progressbar(label: str, total: int) -> Iterator[Callable[[int], None]]:
         return
     with click.progressbar(length=total, label=f"… {label}", file=sys.stderr) as bar:
         yield bar.update
-
-
-def _print_details(summary: RunSummary, verbose: bool) -> None:
-    if verbose:
-        for line in detail_lines(summary):
-            click.echo(line)
-
-
-def _print_intake_line(summary: RunSummary) -> None:
-    # Not blocking, but still for the user to act on: a report PDF that went to no student.
-    notes = sum(1 for p in summary.intake.problems if not p.blocking) if summary.intake else 0
-    if summary.intake_problems:
-        click.echo(
-            f"Let op: {summary.intake_problems} probleem/problemen in de intake; "
-            f"{summary.blocked} leerling(en) krijgen deze keer geen nieuwe documenten. "
-            f"Zie {summary.intake_report}"
-        )
-    elif notes:
-        click.echo(
-            f"Let op: de intake is gelezen ({summary.students} leerlingen), met {notes} "
-            f"melding(en) om na te kijken. Zie {summary.intake_report}"
-        )
-    else:
-        click.echo(
-            f"Intake in orde ({summary.students} leerlingen). Rapport: {summary.intake_report}"
-        )
-
-
-def _print_closing_line(summary: RunSummary, verbose: bool) -> None:
-    """The last line says whether the user must look at something, and where. With -v the
-    problems of the run itself come first: they name the files, and so the students, which the
-    user needs to act on them. The intake's are left out: they may quote the intake's cells."""
-    from_intake = {str(p) for p in summary.intake.problems} if summary.intake else set()
-    with_problems = [o for o in summary.outcomes if o.problems or o.blocked]
-    found = [
-        (o.leerling.leerlingnummer, p)
-        for o in with_problems
-        for p in o.problems
-        if p not in from_intake
-    ]
-    if verbose and found:
-        click.echo("Niet gelukt of na te kijken (per leerlingnummer):")
-        for nummer, problem in found:
-            click.echo(f"  {nummer}: {problem}")
-    click.echo(f"Uitvoer: {summary.year_dir}")
-    if with_problems:
-        more = " Met -v staan hier ook de bestanden." if found and not verbose else ""
-        click.echo(
-            f"Let op: {len(with_problems)} leerling(en) met een probleem. Lees in de kolom "
-            f"Problemen van {summary.year_dir / OVERZICHT} per leerling wat er is, los het op "
-            f"en draai opnieuw.{more}"
-        )
 
 
 @main.command()
@@ -633,7 +427,7 @@ def planning(intake: Path, output: Path, schooljaar: SchoolYear, instellingen: P
     """
 
     result = run_planning(intake, output, schooljaar, _config(instellingen))
-    _print_intake_line(result.summary)
+    click.echo(intake_line(result.summary))
     click.echo("Overzichten:")
     for path in result.files:
         click.echo(f"  {path}")

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from opp_docs.errors import OutputLinkError
+from opp_docs.errors import (
+    DiskFullError,
+    FileSystemError,
+    InTheWayError,
+    NoAccessError,
+    OppDocsError,
+    OutputLinkError,
+)
 
 # Characters Windows and OneDrive refuse in names, plus control characters.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -43,6 +51,17 @@ def safe_name(text: str, max_length: int = MAX_NAME, *, suffix: str = "") -> str
     return name + suffix
 
 
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Everything made inside the block is readable by its owner only: these are records of
+    children. Every entry point that writes output runs in one, whoever calls it."""
+    before = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
 def inside(root: Path, path: Path) -> Path:
     """Return `path`, refusing any path that would leave the output folder."""
     resolved = path.resolve()
@@ -70,11 +89,8 @@ def shown_path(path: str | os.PathLike[str]) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 @contextmanager
@@ -99,3 +115,33 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def explain_os_error(e: OSError) -> OppDocsError:
+    """What the user must know of a failed system call: what to do, the place without names."""
+    if not isinstance(e.filename, str | os.PathLike):
+        path = None
+        place = "een bestand of map"
+    else:
+        path = Path(e.filename)
+        place = shown_path(path)
+    code = e.errno
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        # A file that could not be made: its folder is where the user must give access.
+        return NoAccessError(place=shown_path(_nearest(path, os.path.lexists)) if path else place)
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        # The folder: the file that did not fit is a temporary one.
+        return DiskFullError(place=shown_path(path.parent) if path else place)
+    if code in (errno.ENOTDIR, errno.EEXIST) and path is not None:
+        in_the_way = _nearest(path, lambda p: os.path.lexists(p) and not os.path.isdir(p))
+        return InTheWayError(place=shown_path(in_the_way))
+    if code == errno.EISDIR:
+        return InTheWayError(place=place, folder_needed=False)
+    if code == errno.ELOOP:
+        return OutputLinkError(place=place)
+    return FileSystemError(place=place, code=errno.errorcode.get(code or 0, "onbekend"))
+
+
+def _nearest(path: Path, found: Callable[[str], bool]) -> Path:
+    """`path` or the nearest folder above it for which `found` holds; else `path`."""
+    return next((p for p in (path, *path.parents) if found(str(p))), path)

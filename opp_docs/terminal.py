@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from opp_docs.models import IntakeResult, Problem, RunSummary
+from opp_docs.overviews.worklist import OVERZICHT
 
 # More problem places than this are left to the intake report.
 MAX_PLACES = 50
@@ -76,4 +77,61 @@ def _places(problems: list[Problem], heading: str) -> list[str]:
         lines.append(f"  {where}{student}")
     if len(problems) > MAX_PLACES:
         lines.append(f"  … en {len(problems) - MAX_PLACES} meer: zie het intakerapport.")
+    return lines
+
+
+def run_lines(summary: RunSummary, verbose: bool) -> list[str]:
+    """What `opp-docs dossiers` prints at the end: with `verbose` the details first, then the
+    intake, the counts, and whether the user must look at something."""
+    counts = (
+        f"{summary.students} leerlingen, {summary.dossiers} dossiers; "
+        f"documenten: {summary.made} gemaakt, {summary.reused} hergebruikt, "
+        f"{summary.failed} mislukt."
+    )
+    details = detail_lines(summary) if verbose else []
+    return [*details, intake_line(summary), counts, *closing_lines(summary, verbose)]
+
+
+def intake_line(summary: RunSummary) -> str:
+    """How the intake went, in one line."""
+    # Not blocking, but still for the user to act on: a report PDF that went to no student.
+    notes = sum(1 for p in summary.intake.problems if not p.blocking) if summary.intake else 0
+    if summary.intake_problems:
+        return (
+            f"Let op: {summary.intake_problems} probleem/problemen in de intake; "
+            f"{summary.blocked} leerling(en) krijgen deze keer geen nieuwe documenten. "
+            f"Zie {summary.intake_report}"
+        )
+    if notes:
+        return (
+            f"Let op: de intake is gelezen ({summary.students} leerlingen), met {notes} "
+            f"melding(en) om na te kijken. Zie {summary.intake_report}"
+        )
+    return f"Intake in orde ({summary.students} leerlingen). Rapport: {summary.intake_report}"
+
+
+def closing_lines(summary: RunSummary, verbose: bool) -> list[str]:
+    """The last line says whether the user must look at something, and where. With -v the
+    problems of the run itself come first: they name the files, and so the students, which the
+    user needs to act on them. The intake's are left out: they may quote the intake's cells."""
+    from_intake = {str(p) for p in summary.intake.problems} if summary.intake else set()
+    with_problems = [o for o in summary.outcomes if o.problems or o.blocked]
+    found = [
+        (o.leerling.leerlingnummer, p)
+        for o in with_problems
+        for p in o.problems
+        if p not in from_intake
+    ]
+    lines = []
+    if verbose and found:
+        lines.append("Niet gelukt of na te kijken (per leerlingnummer):")
+        lines.extend(f"  {nummer}: {problem}" for nummer, problem in found)
+    lines.append(f"Uitvoer: {summary.year_dir}")
+    if with_problems:
+        more = " Met -v staan hier ook de bestanden." if found and not verbose else ""
+        lines.append(
+            f"Let op: {len(with_problems)} leerling(en) met een probleem. Lees in de kolom "
+            f"Problemen van {summary.year_dir / OVERZICHT} per leerling wat er is, los het op "
+            f"en draai opnieuw.{more}"
+        )
     return lines

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from opp_docs import files
-from opp_docs.cli import DEBUG_ENV, _Funnel, main
+from opp_docs.cli import main
+from opp_docs.funnel import DEBUG_ENV, Funnel
 from opp_docs.pipeline.state import JOURNAL
 from tests.helpers import REPO, docx_text
 from tests.personal_data import OKR_TEXT, assert_no_personal_data, private_intake, settings
@@ -132,7 +133,7 @@ def test_a_file_given_as_a_folder_is_explained_in_dutch(tmp_path: Path) -> None:
     )
 
 
-@click.group(cls=_Funnel)
+@click.group(cls=Funnel)
 def tool() -> None:
     """A command of our own with what opp-docs has no use for yet: a required argument that
     must exist."""

@@ -4,6 +4,8 @@ encrypted dossiers, terminal output without personal data, sandboxed templates."
 from __future__ import annotations
 
 import csv
+import os
+import stat
 import tracemalloc
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -28,6 +30,7 @@ from opp_docs.models import Leerling, SchoolYear
 from opp_docs.pdf.dossier import Part, build_dossier
 from opp_docs.pdf.pool import ConverterPool
 from opp_docs.pipeline import dossiers, run
+from opp_docs.pipeline.plan import run_check
 from opp_docs.pipeline.run import RunOptions
 from tests.helpers import REPO, docx_text
 from tests.intake_helpers import registration, write_csv
@@ -674,3 +677,18 @@ def test_the_readme_says_where_the_output_lives_and_not_to_share_it() -> None:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     assert "output/<schooljaar>/" in text
     assert "openbare" in text and "gedeelde schijf" in " ".join(text.split())
+
+
+def test_the_library_writes_privately_whatever_umask_its_caller_has(tmp_path: Path) -> None:
+    """A script that calls the library instead of the command line gets the same privacy."""
+    folder = private_intake(tmp_path / "intake", with_problems=False)
+    before = os.umask(0o022)
+    try:
+        run_check(folder, tmp_path / "uit", YEAR, Config())
+        assert os.umask(0o022) == 0o022  # the caller's umask is given back
+    finally:
+        os.umask(before)
+    made = [p for p in (tmp_path / "uit").rglob("*")]
+    assert made
+    for path in made:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -11,6 +9,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from opp_docs.files import atomic_path
 from opp_docs.models import IntakeResult, Problem
 from opp_docs.overviews.sheets import MAX_CELL, Value, clean, put
 
@@ -40,15 +39,8 @@ def write_intake_report(result: IntakeResult, path: Path) -> None:
     _write_problems(problems_sheet, result.problems)
     _write_rows(workbook.create_sheet("Bronrijen"), result.problems)
     _write_notes(workbook.create_sheet("Meldingen"), result)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".intake-rapport-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temp:
         workbook.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _write_problems(sheet: Worksheet, problems: list[Problem]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
-from opp_docs.files import inside, sha256_file
+from opp_docs.files import inside, private_files, sha256_file
 from opp_docs.intake.reader import read_intake
 from opp_docs.models import (
     INTAKE_REPORT,
@@ -40,9 +40,10 @@ def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config
     """Read and validate the intake; write only the intake report."""
     result = read_intake(intake, config, schooljaar)
     year_dir = year_folder(output, schooljaar)
-    year_dir.mkdir(parents=True, exist_ok=True)
-    with output_lock(year_dir):
-        write_intake_report(result, year_dir / INTAKE_REPORT)
+    with private_files():
+        year_dir.mkdir(parents=True, exist_ok=True)
+        with output_lock(year_dir):
+            write_intake_report(result, year_dir / INTAKE_REPORT)
     return _intake_summary(result, year_dir)
 
 
@@ -78,19 +79,20 @@ def run_planning(
     Renders and converts no student document, so it takes seconds."""
     result = read_intake(intake, config, schooljaar)
     year_dir = year_folder(output, schooljaar)
-    year_dir.mkdir(parents=True, exist_ok=True)
-    with output_lock(year_dir):
-        summary = plan_summary(result, year_dir, schooljaar, config)
-        attach_manifest_documents(summary, year_dir)
-        write_intake_report(result, summary.intake_report)
-        files = write_overviews(
-            summary,
-            year_dir,
-            schooljaar=schooljaar,
-            config=config,
-            today=today or dt.date.today(),
-            pdf=pdf,
-        )
+    with private_files():
+        year_dir.mkdir(parents=True, exist_ok=True)
+        with output_lock(year_dir):
+            summary = plan_summary(result, year_dir, schooljaar, config)
+            attach_manifest_documents(summary, year_dir)
+            write_intake_report(result, summary.intake_report)
+            files = write_overviews(
+                summary,
+                year_dir,
+                schooljaar=schooljaar,
+                config=config,
+                today=today or dt.date.today(),
+                pdf=pdf,
+            )
     return PlanningResult(summary, [summary.intake_report, *files])
 
 

@@ -24,7 +24,7 @@ from opp_docs.documents.check import check_templates
 from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
-from opp_docs.files import STUDENTS_DIR
+from opp_docs.files import STUDENTS_DIR, private_files
 from opp_docs.intake.reader import read_intake
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
@@ -84,10 +84,11 @@ def run_dossiers(
     # The same check as 'opp-docs templates check', with the same message.
     check_templates(options.templates)
     year_dir = year_folder(options.output, options.schooljaar)
-    year_dir.mkdir(parents=True, exist_ok=True)
-    with output_lock(year_dir):
-        run = DossierRun(options, result, year_dir, bar or _no_bar)
-        return run.run(progress or (lambda _message: None))
+    with private_files():
+        year_dir.mkdir(parents=True, exist_ok=True)
+        with output_lock(year_dir):
+            run = DossierRun(options, result, year_dir, bar or _no_bar)
+            return run.run(progress or (lambda _message: None))
 
 
 def _no_bar(_label: str, _total: int) -> AbstractContextManager[Callable[[int], None]]:
