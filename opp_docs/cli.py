@@ -18,7 +18,7 @@ from opp_docs.documents.fields_reference import list_fields
 from opp_docs.documents.formatting import datum
 from opp_docs.funnel import Funnel
 from opp_docs.models import SchoolYear
-from opp_docs.pipeline.plan import run_check, run_planning
+from opp_docs.pipeline.plan import PlanningRequest, run_check, run_planning
 from opp_docs.pipeline.retention import delete, expired_years
 from opp_docs.pipeline.run import RunOptions, run_dossiers
 from opp_docs.terminal import detail_lines, intake_line, run_lines
@@ -426,7 +426,7 @@ def planning(intake: Path, output: Path, schooljaar: SchoolYear, instellingen: P
         opp-docs planning --intake intake --output output --schooljaar 2026-2027
     """
 
-    result = run_planning(intake, output, schooljaar, _config(instellingen))
+    result = run_planning(PlanningRequest(intake, output, schooljaar, _config(instellingen)))
     click.echo(intake_line(result.summary))
     click.echo("Overzichten:")
     for path in result.files:

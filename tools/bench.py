@@ -44,7 +44,7 @@ def write_cohort(folder: Path, schooljaar: SchoolYear, count: int) -> None:
         cohort.append(
             example_student(
                 f"99{i + 1:04d}", achternaam, rng.choice(ROEPNAMEN), 12,
-                geslacht="MV"[i % 2], advies="vmbo-tl/havo", klas=f"1{'ABC'[i % 3]}",
+                geslacht="MV"[i % 2], schooladvies="vmbo-tl/havo", klas=f"1{'ABC'[i % 3]}",
                 ouders=((f"A. {achternaam}", f"ouder{i}@example.nl", "06-11111111"),
                         (f"B. {achternaam}", f"ouder{i}b@example.nl", "06-22222222")),
                 toets=("1F", "1F", "2F"),

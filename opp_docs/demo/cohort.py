@@ -25,31 +25,22 @@ REGISTRATION_FIELDS = [f for f in FIELDS if f.registration]
 OKR_FIELDS = [FIELDS_BY_KEY["leerlingnummer"], *(f for f in FIELDS if not f.registration)]
 
 
+# What an example student may give besides intake fields: the parents as (naam, email,
+# telefoon), the three test levels, and whether the student was signalled during the year.
+_EXTRAS = ("ouders", "toets", "signaal")
+_DEFAULTS = {"geslacht": "V", "schooladvies": "havo", "klas": "1A"}
+
+
 def example_student(
-    nummer: str,
-    achternaam: str,
-    roepnaam: str,
-    leeftijd: int,
-    *,
-    tussenvoegsel: str = "",
-    geslacht: str = "V",
-    advies: str = "havo",
-    klas: str = "1A",
-    ouders: tuple[tuple[str, str, str], ...] = (),
-    **okr: Any,
+    nummer: str, achternaam: str, roepnaam: str, leeftijd: int, **velden: Any
 ) -> dict[str, Any]:
-    return {
-        "nummer": nummer,
-        "achternaam": achternaam,
-        "tussenvoegsel": tussenvoegsel,
-        "roepnaam": roepnaam,
-        "leeftijd": leeftijd,
-        "geslacht": geslacht,
-        "advies": advies,
-        "klas": klas,
-        "ouders": ouders,
-        "okr": okr,
-    }
+    """One fictional student: what every example has, then any intake field by its key
+    (`intake.fields`), or one of `_EXTRAS`."""
+    unknown = set(velden) - set(FIELDS_BY_KEY) - set(_EXTRAS)
+    if unknown:
+        raise ValueError(f"geen intakeveld: {', '.join(sorted(unknown))}")
+    given = {"leerlingnummer": nummer, "achternaam": achternaam, "roepnaam": roepnaam}
+    return {"nummer": nummer, "leeftijd": leeftijd, "velden": _DEFAULTS | given | velden}
 
 
 COHORT: list[dict[str, Any]] = [
@@ -59,7 +50,7 @@ COHORT: list[dict[str, Any]] = [
         "Sem",
         12,
         geslacht="M",
-        advies="vmbo-tl/havo",
+        schooladvies="vmbo-tl/havo",
         ouders=(
             ("Anouk Jansen", "anouk.jansen@example.nl", "06-11111111"),
             ("Pieter Jansen", "pieter.jansen@example.nl", "06-22222222"),
@@ -82,7 +73,7 @@ COHORT: list[dict[str, Any]] = [
         "Noor",
         12,
         tussenvoegsel="de",
-        advies="havo/vwo",
+        schooladvies="havo/vwo",
         ouders=(("M. de Bakker-Smit", "m.debakker@example.nl", "06-33333333"),),
         ondersteuningsniveau="licht",
         rt_momenten=6,
@@ -97,7 +88,7 @@ COHORT: list[dict[str, Any]] = [
         "Daan",
         12,
         geslacht="M",
-        advies="vmbo-kb",
+        schooladvies="vmbo-kb",
         klas="1B",
         ouders=(("J. Visser", "", "06-44444444"),),
         lwoo=True,
@@ -112,7 +103,7 @@ COHORT: list[dict[str, Any]] = [
         "Smit",
         "Lotte",
         12,
-        advies="vmbo-bb",
+        schooladvies="vmbo-bb",
         klas="1B",
         ouders=(("K. Smit", "k.smit@example.nl", ""),),
         lwoo=True,
@@ -125,7 +116,7 @@ COHORT: list[dict[str, Any]] = [
         "Finn",
         12,
         geslacht="M",
-        advies="pro",
+        schooladvies="pro",
         klas="1P",
         pro=True,
         tlv_mogelijk=True,
@@ -137,7 +128,7 @@ COHORT: list[dict[str, Any]] = [
         "Mulder",
         "Emma",
         12,
-        advies="vwo",
+        schooladvies="vwo",
         klas="1C",
         ouders=(("S. Mulder", "s.mulder@example.nl", "06-55555555"),),
         opp_po=True,
@@ -150,7 +141,7 @@ COHORT: list[dict[str, Any]] = [
         "Julia",
         12,
         tussenvoegsel="de",
-        advies="havo",
+        schooladvies="havo",
         klas="1A",
         ouders=(("T. de Boer", "t.deboer@example.nl", "06-66666666"),),
         dyslexie=True,
@@ -163,7 +154,7 @@ COHORT: list[dict[str, Any]] = [
         "Lucas",
         12,
         geslacht="M",
-        advies="vmbo-gt",
+        schooladvies="vmbo-gt",
         klas="1B",
         ouders=(("R. Dekker", "r.dekker@example.nl", ""),),
         rt_momenten=9,
@@ -175,7 +166,7 @@ COHORT: list[dict[str, Any]] = [
         "Yara",
         12,
         tussenvoegsel="van der",
-        advies="vmbo-tl",
+        schooladvies="vmbo-tl",
         klas="1B",
         ouders=(
             ("A. van der Vries", "a.vandervries@example.nl", "06-77777777"),
@@ -191,7 +182,7 @@ COHORT: list[dict[str, Any]] = [
         "Milan",
         13,
         geslacht="M",
-        advies="havo",
+        schooladvies="havo",
         klas="2A",
         ouders=(("C. Hendriks", "c.hendriks@example.nl", "06-99999999"),),
         risico_vo=True,
@@ -205,7 +196,7 @@ COHORT: list[dict[str, Any]] = [
         "Peters",
         "Sophie",
         16,
-        advies="vmbo-gt",
+        schooladvies="vmbo-gt",
         klas="3B",
         ouders=(("L. Peters", "l.peters@example.nl", "06-12121212"),),
         ondersteuningsniveau="licht",
@@ -218,7 +209,7 @@ COHORT: list[dict[str, Any]] = [
         "Yılmaz",
         "Elif",
         12,
-        advies="vmbo-kb/gt",
+        schooladvies="vmbo-kb/gt",
         klas="1B",
         route="opp-light",
         ondersteuningsbehoefte="Taalachterstand Nederlands; extra woordenschatlessen.",
@@ -230,7 +221,7 @@ COHORT: list[dict[str, Any]] = [
         "Thijs",
         12,
         geslacht="M",
-        advies="havo",
+        schooladvies="havo",
         klas="1C",
         ouders=(("E. Bos", "e.bos@example.nl", "06-13131313"),),
         ondersteuningsniveau="licht",
@@ -242,7 +233,7 @@ COHORT: list[dict[str, Any]] = [
         "Willems",
         "Zoë",
         12,
-        advies="vmbo-tl/havo",
+        schooladvies="vmbo-tl/havo",
         klas="1A",
         ouders=(("F. Willems", "f.willems@example.nl", "06-14141414"),),
         toets=("2F", "1F", "2F"),
@@ -254,38 +245,32 @@ def _yes(value: Any) -> str:
     return "ja" if value else "nee"
 
 
-def _values(s: dict[str, Any], i: int, start: dt.date) -> dict[str, Any]:
+def _values(student: dict[str, Any], i: int, start: dt.date) -> dict[str, Any]:
     """One example student's cells, by intake field."""
+    velden = student["velden"]
     # Spread over the year; the modulo keeps large benchmark cohorts on real dates.
-    birth = dt.date(start.year - s["leeftijd"] - 1, 1 + i % 12, 3 + i % 26)
-    okr = s["okr"]
-    lezen, taal, rekenen = okr.get("toets", ("", "", ""))
+    birth = dt.date(start.year - student["leeftijd"] - 1, 1 + i % 12, 3 + i % 26)
+    lezen, taal, rekenen = velden.get("toets", ("", "", ""))
     values: dict[str, Any] = {
-        "leerlingnummer": s["nummer"],
-        "achternaam": s["achternaam"],
-        "tussenvoegsel": s["tussenvoegsel"],
-        "roepnaam": s["roepnaam"],
         "geboortedatum": birth,
-        "geslacht": s["geslacht"],
         "basisschool": f"Basisschool De {['Regenboog', 'Linde', 'Wilg'][i % 3]}",
-        "schooladvies": s["advies"],
-        "klas": s["klas"],
         "tutor": ["mevr. Kok", "dhr. Aydın", "mevr. Prins"][i % 3],
         "aanmelddatum": dt.date(start.year, 3, 10 + i % 18),
         "toets_lezen": lezen,
         "toets_taalverzorging": taal,
         "toets_rekenen": rekenen,
-        "rt_momenten": okr.get("rt_momenten"),
-        "signaaldatum": dt.date(start.year, 11, 2 + i % 27) if okr.get("signaal") else None,
+        "signaaldatum": dt.date(start.year, 11, 2 + i % 27) if velden.get("signaal") else None,
     }
-    ouders = [*s["ouders"], ("", "", ""), ("", "", "")][:2]
+    ouders = [*velden.get("ouders", ()), ("", "", ""), ("", "", "")][:2]
     for n, (naam, email, telefoon) in enumerate(ouders, start=1):
         values |= {f"ouder{n}_naam": naam, f"ouder{n}_email": email, f"ouder{n}_telefoon": telefoon}
     for f in FIELDS:
+        if f.key in velden:
+            values[f.key] = velden[f.key]
         if f.type is FieldType.YES_NO:
-            values[f.key] = _yes(okr.get(f.key))
+            values[f.key] = _yes(values.get(f.key))
         elif f.key not in values:
-            values[f.key] = okr.get(f.key, "")
+            values[f.key] = None if f.type is FieldType.WHOLE_NUMBER else ""
     return values
 
 

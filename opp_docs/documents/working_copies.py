@@ -77,6 +77,15 @@ class CopyJob:
     numbers: set[str]
 
 
+@dataclass(frozen=True)
+class _Due:
+    """What one document of a student is to be: its kind, what it is made from, its stamp."""
+
+    kind: DocumentKind
+    inputs: Inputs
+    stamp: Stamp
+
+
 class WorkingCopies:
     """The Word files of one run, with `records` carried over from the last."""
 
@@ -125,9 +134,10 @@ class WorkingCopies:
                 self._settle(word, inputs)
         staff = sorted((w for w in found if not w.ours), key=lambda w: w.mtime, reverse=True)
         ours = [w for w in found if w.ours]
+        due = _Due(kind, inputs, stamp)
         if not staff:
-            return self._ours(outcome, kind, ours, inputs, stamp)
-        return self._staff(outcome, kind, staff, ours, inputs, stamp)
+            return self._ours(outcome, ours, due)
+        return self._staff(outcome, staff, ours, due)
 
     def _settle(self, word: WordFile, inputs: Inputs) -> None:
         """A file of an older version without a record (the state file was lost, say) is ours
@@ -136,15 +146,11 @@ class WorkingCopies:
         word.ours = word.path.read_bytes() == made
 
     def _ours(
-        self,
-        outcome: StudentOutcome,
-        kind: DocumentKind,
-        ours: list[WordFile],
-        inputs: Inputs,
-        stamp: Stamp,
+        self, outcome: StudentOutcome, ours: list[WordFile], due: _Due
     ) -> list[DocumentOutcome]:
         """No person worked in this document: it is ours, at the student's current name."""
         assert outcome.folder is not None
+        kind, stamp = due.kind, due.stamp
         target = outcome.folder / document_name(kind, outcome.leerling)
         current = next((w for w in ours if w.path == target), ours[0] if ours else None)
         if current is not None and (current.invoer == stamp.invoer or outcome.blocked):
@@ -158,22 +164,17 @@ class WorkingCopies:
             target = (
                 target if target in mine else free_path(target.parent, self._names(kind, outcome))
             )
-        self._write(target, kind, inputs, stamp)
+        self._write(target, due)
         self._drop(ours, keep=target)
         return [self._outcome(target, kind, bewerkt=False)]
 
     def _staff(
-        self,
-        outcome: StudentOutcome,
-        kind: DocumentKind,
-        staff: list[WordFile],
-        ours: list[WordFile],
-        inputs: Inputs,
-        stamp: Stamp,
+        self, outcome: StudentOutcome, staff: list[WordFile], ours: list[WordFile], due: _Due
     ) -> list[DocumentOutcome]:
         """A person worked in this document: every version they edited is the document, the
         newest first; a new version of ours stands beside it when what it says changed."""
         assert outcome.folder is not None
+        kind, stamp = due.kind, due.stamp
         newest = staff[0]
         key = f"{outcome.leerling.leerlingnummer}/{kind.value}"
         fresh = next((w for w in ours if w.invoer == stamp.invoer), ours[0] if ours else None)
@@ -181,14 +182,14 @@ class WorkingCopies:
         if fresh is not None:
             nieuw = fresh.path
             if fresh.invoer != stamp.invoer and not outcome.blocked:
-                self._write(fresh.path, kind, inputs, stamp)
+                self._write(fresh.path, due)
             self._drop(ours, keep=fresh.path)
         elif not outcome.blocked and stamp.invoer not in {
             self.offered.get(key),
             *(w.invoer for w in staff),
         }:
             nieuw = free_path(newest.path.parent, self._names(kind, outcome, first=1))
-            self._write(nieuw, kind, inputs, stamp)
+            self._write(nieuw, due)
         if nieuw is not None:
             self.offered[key] = stamp.invoer
             outcome.problems.append(
@@ -213,8 +214,9 @@ class WorkingCopies:
     def _names(self, kind: DocumentKind, outcome: StudentOutcome, first: int = 0) -> list[str]:
         return [document_name(kind, outcome.leerling, v) for v in range(first, _MAX_VERSIONS)]
 
-    def _write(self, target: Path, kind: DocumentKind, inputs: Inputs, stamp: Stamp) -> None:
-        data = self.templates.render(kind.value, inputs.context, stamp)
+    def _write(self, target: Path, due: _Due) -> None:
+        stamp = due.stamp
+        data = self.templates.render(due.kind.value, due.inputs.context, stamp)
         key = target.relative_to(self.year_dir).as_posix()
         # The stamp tells a file ours even when the state is lost; the record still gives the
         # manifest the hash of what we wrote.

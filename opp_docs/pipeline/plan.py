@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,21 +64,27 @@ class PlanningResult:
     files: list[Path]
 
 
-def run_planning(
-    intake: Path,
-    output: Path,
-    schooljaar: SchoolYear,
-    config: Config,
-    *,
-    today: dt.date | None = None,
-    pdf: bool = True,
-) -> PlanningResult:
+@dataclass(frozen=True)
+class PlanningRequest:
+    """What `opp-docs planning` works on."""
+
+    intake: Path
+    output: Path
+    schooljaar: SchoolYear
+    config: Config
+    today: dt.date = field(default_factory=dt.date.today)
+    # Also the teacher overview as a PDF, through LibreOffice.
+    pdf: bool = True
+
+
+def run_planning(request: PlanningRequest) -> PlanningResult:
     """Read the intake, decide routes and deadlines, take the documents from the last run's
     manifest as they are on disk now, and write the intake report and the overviews.
 
     Renders and converts no student document, so it takes seconds."""
-    result = read_intake(intake, config, schooljaar)
-    year_dir = year_folder(output, schooljaar)
+    schooljaar, config = request.schooljaar, request.config
+    result = read_intake(request.intake, config, schooljaar)
+    year_dir = year_folder(request.output, schooljaar)
     with private_files():
         year_dir.mkdir(parents=True, exist_ok=True)
         with output_lock(year_dir):
@@ -90,8 +96,8 @@ def run_planning(
                 year_dir,
                 schooljaar=schooljaar,
                 config=config,
-                today=today or dt.date.today(),
-                pdf=pdf,
+                today=request.today,
+                pdf=request.pdf,
             )
     return PlanningResult(summary, [summary.intake_report, *files])
 

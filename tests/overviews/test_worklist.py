@@ -47,7 +47,7 @@ from opp_docs.overviews.worklist import (
     write_overviews,
 )
 from opp_docs.pdf.pool import ConversionResult
-from opp_docs.pipeline.plan import run_planning
+from opp_docs.pipeline.plan import PlanningRequest, run_planning
 from tests.helpers import REPO
 from tests.ooxml import assert_valid_docx
 
@@ -661,7 +661,7 @@ def test_run_planning_reads_the_intake_and_the_manifest(tmp_path: Path) -> None:
     year.mkdir(parents=True, exist_ok=True)
     (year / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
-    result = run_planning(intake, output, YEAR, CONFIG, today=D(2026, 9, 20), pdf=False)
+    result = run_planning(PlanningRequest(intake, output, YEAR, CONFIG, D(2026, 9, 20), pdf=False))
 
     names = {p.name for p in result.files}
     assert names == {
@@ -688,7 +688,9 @@ def test_run_planning_reads_the_intake_and_the_manifest(tmp_path: Path) -> None:
 def test_run_planning_without_an_earlier_run(tmp_path: Path) -> None:
     intake = tmp_path / "intake"
     write_example_intake(intake, YEAR)
-    result = run_planning(intake, tmp_path / "out", YEAR, CONFIG, today=D(2026, 9, 1), pdf=False)
+    result = run_planning(
+        PlanningRequest(intake, tmp_path / "out", YEAR, CONFIG, D(2026, 9, 1), pdf=False)
+    )
     rows = table(result.summary.year_dir / OVERZICHT)[1]
     plans = [r for r in rows if r["Route"] in ("OPP", "OPP light")]
     assert plans and all(r["Documenten"] == "nog geen" for r in plans)
