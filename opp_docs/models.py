@@ -47,16 +47,22 @@ class DocumentKind(StrEnum):
 
     @property
     def titel(self) -> str:
-        return DOCUMENT_TITLES[self]
+        return DOCUMENT_TITLES[self][0]
+
+    @property
+    def short(self) -> str:
+        """Its name in a list: "OPP, ondertekeningsblad"."""
+        return DOCUMENT_TITLES[self][1]
 
 
-DOCUMENT_TITLES: dict[DocumentKind, str] = {
-    DocumentKind.INFORMATIEBRIEF: "Informatiebrief ouders",
-    DocumentKind.OPP: "Ontwikkelingsperspectiefplan",
-    DocumentKind.OPP_LIGHT: "OPP light",
-    DocumentKind.ONDERTEKENINGSBLAD: "Ondertekeningsblad",
-    DocumentKind.TUSSENEVALUATIE: "Tussenevaluatie",
-    DocumentKind.EINDEVALUATIE: "Eindevaluatie",
+# Each kind's title in the dossier, and its short name in the overviews' lists.
+DOCUMENT_TITLES: dict[DocumentKind, tuple[str, str]] = {
+    DocumentKind.INFORMATIEBRIEF: ("Informatiebrief ouders", "informatiebrief"),
+    DocumentKind.OPP: ("Ontwikkelingsperspectiefplan", "OPP"),
+    DocumentKind.OPP_LIGHT: ("OPP light", "OPP light"),
+    DocumentKind.ONDERTEKENINGSBLAD: ("Ondertekeningsblad", "ondertekeningsblad"),
+    DocumentKind.TUSSENEVALUATIE: ("Tussenevaluatie", "tussenevaluatie"),
+    DocumentKind.EINDEVALUATIE: ("Eindevaluatie", "eindevaluatie"),
 }
 
 DOCUMENTS_PER_ROUTE: dict[Route, tuple[DocumentKind, ...]] = {
@@ -200,8 +206,67 @@ class RouteDecision:
     besluit: bool = False
 
 
+class DeadlineKind(StrEnum):
+    """The procedure's deadlines (keys of `deadlines` in the manifest and the templates), in
+    procedure order."""
+
+    INFORMATIEBRIEF = "informatiebrief"
+    BRON = "bron"
+    OPP = "opp"
+    ONDERTEKENING = "ondertekening"
+    TUSSENEVALUATIE = "tussenevaluatie"
+    EINDEVALUATIE = "eindevaluatie"
+
+    @property
+    def header(self) -> str:
+        """Its column in the worklist."""
+        return f"Deadline {DEADLINE_LABELS[self][0]}"
+
+    @property
+    def description(self) -> str:
+        """What `deadlines.<kind>` is, for `opp-docs templates velden`."""
+        return f"Uiterste datum {DEADLINE_LABELS[self][1]}"
+
+    def task(self, route: Route) -> str:
+        """What must happen by this deadline, as the calendar shows it."""
+        return DEADLINE_LABELS[self][2].format(plan=route.label)
+
+
+# Per deadline: its name in a column header, what it is the last day of, and the task.
+DEADLINE_LABELS: dict[DeadlineKind, tuple[str, str, str]] = {
+    DeadlineKind.INFORMATIEBRIEF: (
+        "informatiebrief",
+        "voor de informatiebrief aan de ouders",
+        "Informatiebrief naar ouders",
+    ),
+    DeadlineKind.BRON: (
+        "BRON-aanmelding",
+        "voor de aanmelding bij BRON",
+        "BRON-aanmelding (notitie in SOMtoday)",
+    ),
+    DeadlineKind.OPP: (
+        "plan vastgesteld",
+        "waarop het plan is vastgesteld (de datum van het plan)",
+        "{plan} vaststellen",
+    ),
+    DeadlineKind.ONDERTEKENING: (
+        "ondertekening",
+        "voor de handtekeningen",
+        "{plan} ondertekenen",
+    ),
+    DeadlineKind.TUSSENEVALUATIE: (
+        "tussenevaluatie",
+        "van de tussenevaluatie",
+        "Tussenevaluatie {plan}",
+    ),
+    DeadlineKind.EINDEVALUATIE: ("eindevaluatie", "van de eindevaluatie", "Eindevaluatie {plan}"),
+}
+
+
 @dataclass(frozen=True)
 class Deadlines:
+    """A student's deadlines; each field is named by its `DeadlineKind`."""
+
     informatiebrief: dt.date
     bron: dt.date
     opp: dt.date
@@ -209,15 +274,8 @@ class Deadlines:
     tussenevaluatie: dt.date
     eindevaluatie: dt.date
 
-    def as_dict(self) -> dict[str, dt.date]:
-        return {
-            "informatiebrief": self.informatiebrief,
-            "bron": self.bron,
-            "opp": self.opp,
-            "ondertekening": self.ondertekening,
-            "tussenevaluatie": self.tussenevaluatie,
-            "eindevaluatie": self.eindevaluatie,
-        }
+    def as_dict(self) -> dict[DeadlineKind, dt.date]:
+        return {kind: getattr(self, kind.value) for kind in DeadlineKind}
 
 
 @dataclass(frozen=True)

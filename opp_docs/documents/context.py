@@ -62,7 +62,7 @@ def build_context(leerling: Leerling, plan: Plan, config: Config, today: dt.date
             "naam": plan.decision.route.label,
             "reden": plan.decision.reden,
         },
-        "deadlines": {name: datum(day) for name, day in deadlines.as_dict().items()},
+        "deadlines": {kind.value: datum(day) for kind, day in deadlines.as_dict().items()},
         # The law: a student of 16 or older consents to the handelingsdeel himself.
         "instemming_leerling": leeftijd >= 16,
     }

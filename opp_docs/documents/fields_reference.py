@@ -24,7 +24,7 @@ from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.intake.fields import FIELDS_BY_KEY
 from opp_docs.intake.reader import read_intake
-from opp_docs.models import DOCUMENTS_PER_ROUTE, SchoolYear
+from opp_docs.models import DOCUMENTS_PER_ROUTE, DeadlineKind, SchoolYear
 
 FIELDS_COMMAND = "opp-docs templates velden"
 
@@ -62,12 +62,6 @@ DESCRIPTIONS = {
     "route.code": 'Route als code: "opp" of "opp-light", voor {% if route.code == "opp" %}',
     "route.naam": "Route zoals de documenten hem noemen: OPP of OPP light",
     "route.reden": "Waarom deze route is voorgesteld of gekozen",
-    "deadlines.informatiebrief": "Uiterste datum voor de informatiebrief aan de ouders",
-    "deadlines.bron": "Uiterste datum voor de aanmelding bij BRON",
-    "deadlines.opp": "Uiterste datum waarop het plan is vastgesteld (de datum van het plan)",
-    "deadlines.ondertekening": "Uiterste datum voor de handtekeningen",
-    "deadlines.tussenevaluatie": "Uiterste datum van de tussenevaluatie",
-    "deadlines.eindevaluatie": "Uiterste datum van de eindevaluatie",
     "instemming_leerling": "Waar als de leerling op de datum van het plan 16 jaar of ouder is "
     "en dus zelf instemt met het handelingsdeel; voor {% if instemming_leerling %}",
     "inhoud": "De inhoud van het dossier, per document",
@@ -125,6 +119,8 @@ def _description(name: str) -> str:
     prefix, _, key = name.partition(".")
     if prefix == "leerling" and key in FIELDS_BY_KEY:
         return FIELDS_BY_KEY[key].description
+    if prefix == "deadlines" and key in set(DeadlineKind):
+        return DeadlineKind(key).description
     return ""
 
 

@@ -33,7 +33,7 @@ def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
                     for d in o.documents
                 ],
                 "dossier": _rel(year_dir, o.dossier) if o.dossier else None,
-                "deadlines": {k: v.isoformat() for k, v in o.deadlines.as_dict().items()},
+                "deadlines": {k.value: v.isoformat() for k, v in o.deadlines.as_dict().items()},
                 "problemen": o.problems,
             }
         )
