@@ -24,9 +24,9 @@ from opp_docs.cli import main
 from opp_docs.config import Config
 from opp_docs.decide.routing import propose_route
 from opp_docs.errors import ConfigError, IntakeFilesError, IntakeFolderError
-from opp_docs.intake import reader as intake_module
+from opp_docs.intake import xlsx as intake_module
 from opp_docs.intake.fields import FIELDS, header_key
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.xlsx import read_intake
 from opp_docs.models import IntakeResult, Route, SchoolYear
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.pdf.pool import WORK_DIR_PREFIX, ConversionResult
