@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -24,12 +23,12 @@ from opp_docs.cli import main
 from opp_docs.config import Config
 from opp_docs.decide.routing import propose_route
 from opp_docs.errors import ConfigError, IntakeFilesError, IntakeFolderError
-from opp_docs.intake import xlsx as intake_module
+from opp_docs.intake import legacy
 from opp_docs.intake.fields import FIELDS, header_key
-from opp_docs.intake.xlsx import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import IntakeResult, Route, SchoolYear
+from opp_docs.office import WORK_DIR_PREFIX
 from opp_docs.overviews.intake_report import write_intake_report
-from opp_docs.pdf.pool import WORK_DIR_PREFIX, ConversionResult
 from opp_docs.pipeline.plan import run_check
 from tests.intake_helpers import (
     registration,
@@ -963,13 +962,17 @@ def test_an_xls_is_converted_in_a_private_work_folder_that_goes_with_the_run(
     (intake / "aanmeldingen.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     seen: list[tuple[Path, int]] = []
 
-    def convert(sources: list[Path], targets: list[Path], **_options: Any) -> ConversionResult:
-        (work,) = [p for p in sources[0].parents if p.parent == system_temp]
+    def convert(
+        soffice: str, jobs: list[tuple[Path, Path]], fmt: str
+    ) -> tuple[dict[Path, Path], dict[Path, str]]:
+        ((source, target),) = jobs
+        (work,) = [p for p in source.parents if p.parent == system_temp]
         seen.append((work, stat.S_IMODE(work.stat().st_mode)))
-        write_xlsx(targets[0], [registration("990001")])
-        return ConversionResult({sources[0]: targets[0]}, {})
+        write_xlsx(target, [registration("990001")])
+        return {source: target}, {}
 
-    monkeypatch.setattr(intake_module, "convert_files", convert)
+    monkeypatch.setattr(legacy, "find_soffice", lambda: "soffice")
+    monkeypatch.setattr(legacy, "run_batch", convert)
     result = CliRunner().invoke(
         main, ["check", "--intake", str(intake), "--output", str(tmp_path / "uit")]
     )
