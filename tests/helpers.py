@@ -16,7 +16,7 @@ from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
 from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.render import COVER_TEMPLATE
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import DOCUMENTS_PER_ROUTE, SchoolYear
 
 REPO = Path(__file__).resolve().parent.parent

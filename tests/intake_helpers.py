@@ -1,16 +1,24 @@
-"""Build intake exports in tmp_path from lists of dicts, as the administration would."""
+"""Build intake exports in tmp_path from lists of dicts, as the administration would, and
+read them back as the intake does."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from openpyxl import Workbook
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from opp_docs.config import Config
+from opp_docs.intake.folder import read_intake
+from opp_docs.models import IntakeResult, SchoolYear
+from opp_docs.overviews.intake_report import write_intake_report
 
 Row = Mapping[str, object]
 
@@ -117,3 +125,35 @@ def soffice_convert(source: Path, target_format: str, outdir: Path) -> Path:
     result = outdir / f"{source.stem}.{extension}"
     assert result.exists(), f"LibreOffice maakte {result} niet"
     return result
+
+
+YEAR = SchoolYear(2026)
+needs_soffice = pytest.mark.skipif(soffice() is None, reason="LibreOffice ontbreekt")
+
+
+def read(folder: Path, config: Config | None = None) -> IntakeResult:
+    return read_intake(folder, config or Config(), YEAR)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()
+    }
+
+
+def blocking(result: IntakeResult) -> list[str]:
+    return [str(p) for p in result.problems if p.blocking]
+
+
+def problem_rows(report: Path) -> list[tuple[object, ...]]:
+    """The rows of the intake report's problem sheet, read back."""
+    return list(load_workbook(report)["Problemen"].iter_rows(min_row=2, values_only=True))
+
+
+def report_rows(result: IntakeResult, folder: Path) -> list[tuple[object, ...]]:
+    """The problem rows of the intake report, written to `folder` and read back."""
+    write_intake_report(result, folder / "intake-rapport.xlsx")
+    return problem_rows(folder / "intake-rapport.xlsx")
+
+
+# --- fields -------------------------------------------------------------------------------

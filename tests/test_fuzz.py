@@ -29,7 +29,7 @@ from opp_docs.documents.fields_reference import example_context, example_cover_f
 from opp_docs.documents.render import COVER_TEMPLATE, clean_text, render_document, template_path
 from opp_docs.errors import IntakeFilesError, IntakeFolderError
 from opp_docs.intake.fields import FIELDS
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import IntakeResult, SchoolYear
 from opp_docs.overviews.intake_report import write_intake_report
 from tests.helpers import REPO

@@ -24,8 +24,8 @@ from opp_docs.config import Config
 from opp_docs.documents.render import render_document
 from opp_docs.documents.student_files import folder_name
 from opp_docs.errors import IntakeFilesError, TemplateError
-from opp_docs.intake import reader as intake
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake import limits as intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import Leerling, SchoolYear
 from opp_docs.pdf.dossier import Part, build_dossier
 from opp_docs.pdf.pool import ConverterPool

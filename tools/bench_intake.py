@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from opp_docs.config import Config
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import SchoolYear
 
 YEAR = SchoolYear(2026)

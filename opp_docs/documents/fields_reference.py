@@ -23,7 +23,7 @@ from opp_docs.demo.cohort import COHORT, write_example_intake
 from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.intake.fields import FIELDS_BY_KEY
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import DOCUMENTS_PER_ROUTE, DeadlineKind, SchoolYear
 
 FIELDS_COMMAND = "opp-docs templates velden"

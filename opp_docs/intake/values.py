@@ -1,4 +1,4 @@
-"""Pure parsers for intake cell values.
+"""Pure parsers for intake cell values (dates have their own module, `dates`).
 
 Each parser takes a raw cell value (what openpyxl or the CSV reader gives: None, str, int,
 float, bool, datetime, date or time) and returns the typed value, or None when the cell is
@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-
-from babel.dates import get_month_names
 
 from opp_docs.models import Route
 
@@ -79,11 +77,13 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
 
 
-def _is_blank(value: object) -> bool:
+def is_empty(value: object) -> bool:
+    """Nothing in the cell, or only spaces (odd ones too)."""
     return value is None or (isinstance(value, str) and not value.translate(_ODD_SPACES).strip())
 
 
-def _check_not_error(value: object) -> None:
+def check_not_error(value: object) -> None:
+    """Refuse an Excel error value (#N/A, #WAARDE!): a formula that went wrong."""
     if (
         isinstance(value, str)
         and value.lstrip()[:1] == "#"
@@ -108,7 +108,7 @@ def parse_text(value: object) -> str:
         return ""
     if isinstance(value, str) and _PLAIN_TEXT.match(value):
         return value
-    _check_not_error(value)
+    check_not_error(value)
     if isinstance(value, dt.time) and not isinstance(value, dt.datetime):
         return value.strftime("%H:%M")
     text = show(value).translate(_ODD_SPACES).replace("\r\n", "\n").replace("\r", "\n")
@@ -123,9 +123,9 @@ _EXCEL_TEXT_TRICK = re.compile(r'^="(\d+)"$')
 
 def parse_digits(value: object, what: str = "het leerlingnummer") -> str | None:
     """Digits as text, leading zeros kept. Also takes `="0123"`, Excel's keep-the-zeros trick."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     if isinstance(value, bool | dt.date | dt.time):
         raise ValueProblem(f"'{show(value)}' is geen nummer.", f"Vul {what} in als alleen cijfers.")
     if isinstance(value, float) and not value.is_integer():
@@ -145,133 +145,6 @@ def parse_digits(value: object, what: str = "het leerlingnummer") -> str | None:
     return text
 
 
-# --- dates --------------------------------------------------------------------------------
-
-_MONTHS: dict[str, int] = {}
-for _width in ("wide", "abbreviated"):
-    for _number, _name in get_month_names(_width, locale="nl").items():
-        _MONTHS[fold(_name).rstrip(".")] = _number
-_MONTHS.update({"sept": 9, "mar": 3, "mrt": 3, "mei": 5, "okt": 10})
-
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2,4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_NAMED_DATE = re.compile(r"^(\d{1,2})\s*[-. ]?\s*([^\W\d_]+)\.?\s*[-. ]?\s*(\d{4})$")
-# A trailing time, as CSV exports of date cells often carry: '01-03-2014 00:00'.
-_TRAILING_TIME = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
-
-# Excel serials from 1 January 1910 to 31 December 2099: wider than any intake date needs.
-_SERIAL_MIN, _SERIAL_MAX = 3654, 73050
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def _date_fix(what: str) -> str:
-    return f"Vul {what} in als dag-maand-jaar, bijvoorbeeld 3-5-2014."
-
-
-def _make_date(year: int, month: int, day: int, value: object, what: str) -> dt.date:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueProblem(f"Datum '{show(value)}' bestaat niet.", _date_fix(what)) from None
-
-
-def _from_number(number: float, value: object, what: str) -> dt.date:
-    """An Excel serial, or the eight digits of year-month-day."""
-    if number.is_integer() and 10_000_000 <= number <= 99_999_999:
-        return _from_eight_digits(f"{int(number)}", value, what)
-    if not _SERIAL_MIN <= number <= _SERIAL_MAX:
-        raise ValueProblem(f"'{show(value)}' is geen datum.", _date_fix(what))
-    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
-
-
-# The years of the serials' window; a year outside it is no intake date.
-_FIRST_YEAR = (_EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MIN)).year
-_LAST_YEAR = (_EXCEL_EPOCH + dt.timedelta(days=_SERIAL_MAX)).year
-
-
-def _from_eight_digits(digits: str, value: object, what: str) -> dt.date:
-    """20140103: year-month-day without separators, as exports write a date as a number.
-    Read as day-month-year the same digits would give a year before 1300, so a year in the
-    window settles it. Day-month-year digits (15032014) are not read: typed as a number they
-    lose the leading zero of days 1 to 9, so half of such a column could not be read anyway."""
-    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
-    if _FIRST_YEAR <= year <= _LAST_YEAR:
-        return _make_date(year, month, day, value, what)
-    fix = _date_fix(what)
-    if _is_intake_date(int(digits[4:]), int(digits[2:4]), int(digits[:2])):
-        shown = f"{digits[:2]}-{digits[2:4]}-{digits[4:]}"
-        fix = f"Typ {what} als dag-maand-jaar met streepjes: {shown}, als dat de bedoelde datum is."
-    raise ValueProblem(f"In de cel staat het getal {digits}, geen datum.", fix)
-
-
-def _is_intake_date(year: int, month: int, day: int) -> bool:
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return False
-    return _FIRST_YEAR <= year <= _LAST_YEAR
-
-
-def parse_date(value: object, what: str = "de datum") -> dt.date | None:
-    """A date cell, an Excel serial number, or Dutch date text; day before month, always."""
-    if _is_blank(value):
-        return None
-    _check_not_error(value)
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool | dt.time | dt.timedelta):
-        raise ValueProblem(f"'{show(value)}' is geen datum.", _date_fix(what))
-    if isinstance(value, int | float):
-        return _from_number(float(value), value, what)
-    text = _TRAILING_TIME.sub("", parse_text(value))
-    if text.isdigit() and len(text) in (5, 8):
-        return _from_number(float(text), value, what)
-    match = _NUMERIC_DATE.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        if len(match.group(3)) != 4:
-            raise ValueProblem(
-                f"In datum '{show(value)}' staat het jaar niet in vier cijfers.", _date_fix(what)
-            )
-        return _make_date(year, month, day, value, what)
-    match = _ISO_DATE.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        return _make_date(year, month, day, value, what)
-    match = _NAMED_DATE.match(text)
-    if match:
-        month_number = _MONTHS.get(fold(match.group(2)).rstrip("."))
-        if month_number is None:
-            raise ValueProblem(
-                f"In datum '{show(value)}' is '{match.group(2)}' geen maand.", _date_fix(what)
-            )
-        return _make_date(int(match.group(3)), month_number, int(match.group(1)), value, what)
-    raise ValueProblem(f"'{show(value)}' is geen datum die te lezen is.", _date_fix(what))
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    """Age in whole years on `day`."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-MIN_AGE, MAX_AGE = 9, 21
-
-
-def check_birth_date(birth: dt.date, first_day: dt.date) -> dt.date:
-    """A student is 9 to 21 years old at the start of the school year; else the date is wrong."""
-    age = age_on(birth, first_day)
-    if not MIN_AGE <= age <= MAX_AGE:
-        start = f"{first_day.day}-{first_day.month}-{first_day.year}"
-        raise ValueProblem(
-            f"Met geboortedatum {show(birth)} is de leerling {age} jaar op {start}; "
-            f"dat kan niet (verwacht {MIN_AGE} tot en met {MAX_AGE}).",
-            "Controleer de geboortedatum en vul hem in als dag-maand-jaar, bijvoorbeeld 3-5-2014.",
-        )
-    return birth
-
-
 # --- yes/no -------------------------------------------------------------------------------
 
 YES_WORDS = frozenset({"ja", "j", "yes", "y", "x", "1", "waar", "true", "wel"})
@@ -280,9 +153,9 @@ NO_WORDS = frozenset({"nee", "n", "no", "0", "onwaar", "false", "niet", "-"})
 
 def parse_yes_no(value: object, what: str = "dit veld") -> bool | None:
     """Yes/no words, Excel booleans and 1/0; empty gives None (not given)."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float) and value in (0, 1):
@@ -386,9 +259,9 @@ def level_parts(advice: str) -> tuple[str, ...]:
 
 def parse_school_level(value: object, what: str = "het schooladvies") -> str | None:
     """A school level normalised to SCHOOL_LEVELS, or a double advice of two neighbours."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     words = re.findall(r"[a-z]+", fold(parse_text(value)))
     levels: list[str] = []
     for word in words:
@@ -425,9 +298,9 @@ def parse_whole_number(
     value: object, what: str = "dit veld", low: int = 0, high: int = 1000
 ) -> int | None:
     """A whole number from `low` to `high`; '8,0' and 8.0 are fine, 8.5 is not."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     fix = f"Vul bij {what} een heel getal in van {low} tot en met {high}, bijvoorbeeld 6."
     number: float
     if isinstance(value, bool | dt.date | dt.time):
@@ -468,9 +341,9 @@ _REFERENTIE_WORDS = {
 
 def parse_referentieniveau(value: object, what: str = "de toetsuitslag") -> str | None:
     """A reference level: <1F, 1F, 2F, or 1S (also written 2F+ or 1S/2F)."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     key = fold(parse_text(value)).replace(" ", "").replace("niveau", "")
     level = _REFERENTIE_WORDS.get(key)
     if level is None:
@@ -482,9 +355,9 @@ def parse_referentieniveau(value: object, what: str = "de toetsuitslag") -> str 
 
 
 def _choice(value: object, words: dict[str, str], problem: str, fix: str) -> str | None:
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     key = re.sub(r"[\s_.]+", " ", fold(parse_text(value))).strip()
     found = words.get(key)
     if found is None:
@@ -555,9 +428,9 @@ _ROUTE_WORDS.update(
 
 def parse_route(value: object) -> Route | None:
     """One of the route names (or its label); a decision that overrides the proposal."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     key = re.sub(r"[\s_.-]+", " ", fold(parse_text(value))).strip()
     found = _ROUTE_WORDS.get(key) or _ROUTE_WORDS.get(key.replace(" ", ""))
     if found is None:
@@ -573,9 +446,9 @@ _EMAIL = re.compile(r"^[^@\s;,<>]+@[^@\s;,<>]+\.[^@\s;,<>]{2,}$")
 
 def parse_email(value: object, what: str = "het e-mailadres") -> str | None:
     """One or more e-mail addresses (separated by ; or ,), each checked for shape."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     text = parse_text(value).removeprefix("mailto:")
     addresses = [a.strip() for a in re.split(r"[;,\s]+", text) if a.strip()]
     bad = [a for a in addresses if not _EMAIL.match(a)]
@@ -589,9 +462,9 @@ def parse_email(value: object, what: str = "het e-mailadres") -> str | None:
 
 def parse_phone(value: object, what: str = "het telefoonnummer") -> str | None:
     """A phone number as text; a number cell that lost its leading zero gets it back."""
-    if _is_blank(value):
+    if is_empty(value):
         return None
-    _check_not_error(value)
+    check_not_error(value)
     fix = f"Vul {what} in met alle cijfers, bijvoorbeeld 06-12345678."
     if isinstance(value, bool | dt.date | dt.time):
         raise ValueProblem(f"'{show(value)}' is geen telefoonnummer.", fix)

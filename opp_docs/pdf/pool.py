@@ -32,7 +32,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -43,40 +42,24 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from opp_docs.errors import ConversionError
+from opp_docs.office import (
+    FAILED_TO_OPEN,
+    START_TIMEOUT,
+    find_soffice,
+    new_work_dir,
+    run_batch,
+)
 from opp_docs.pdf.join import Metadata, compatible_groups, merge, split_pdf
 from opp_docs.pdf.lean import LeanCopies
 
-SOFFICE_NAMES = ("soffice", "libreoffice")
-# Work folders (the pool's, and those with copies of the intake): this prefix, the process id,
-# and a random part.
-WORK_DIR_PREFIX = "opp-docs-lo-"
 WORKER_SCRIPT = Path(__file__).with_name("lo_script.py")
 # Names a Python with the `uno` module, for installations where it is not /usr/bin/python3.
 UNO_PYTHON_ENV = "OPP_DOCS_UNO_PYTHON"
-# Seconds for LibreOffice to start (a first start also builds the profile).
-START_TIMEOUT = 60.0
 # Seconds for one document in a running LibreOffice; normal documents take well under one.
 CONVERSION_TIMEOUT = 30.0
-# Batch fallback: seconds per document on top of the start.
-PER_DOCUMENT_TIMEOUT = 20.0
 # LibreOffice slowly grows while it converts; a fresh one costs about a second.
 RECYCLE_AFTER = 1000
 ATTEMPTS = 2
-
-FAILED_TO_OPEN = "LibreOffice kon het bestand niet omzetten (beschadigd of geen Word-bestand?)"
-
-
-def find_soffice() -> str:
-    for name in SOFFICE_NAMES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ConversionError(
-        "LibreOffice is niet gevonden; zonder LibreOffice kunnen geen PDF's worden gemaakt. "
-        "Installeer het met 'make install' (of: apt-get install libreoffice-writer-nogui "
-        "libreoffice-calc-nogui python3-uno)."
-    )
 
 
 @functools.cache
@@ -242,7 +225,7 @@ class ConverterPool:
         if self.work_dir is None:
             self._soffice = find_soffice()
             self._python = find_uno_python(self._soffice)
-            self.work_dir = _new_work_dir()
+            self.work_dir = new_work_dir()
             _LIVE_POOLS.add(self)
 
     def _queue(self, job: _Job) -> None:
@@ -495,7 +478,7 @@ class ConverterPool:
         n = max(1, min(self.size, len(jobs)))
         batches = [jobs[i::n] for i in range(n)]
         with ThreadPoolExecutor(max_workers=n) as pool:
-            for _done, bad in pool.map(lambda b: _run_batch(soffice, b, fmt), batches):
+            for _done, bad in pool.map(lambda b: run_batch(soffice, b, fmt), batches):
                 for source, reason in bad.items():
                     by_source[source].error = reason
         for job in by_source.values():
@@ -604,124 +587,7 @@ def _last_line(log: Path) -> str:
 _LIVE_POOLS: set[ConverterPool] = set()
 
 
-@contextlib.contextmanager
-def work_folder() -> Iterator[Path]:
-    """A private temporary folder for copies of students' data, removed when the block ends.
-    When this process is killed first, the next run removes it (see _remove_stale_work_dirs)."""
-    folder = _new_work_dir()
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _new_work_dir() -> Path:
-    """A folder only this user can enter (mkdtemp: 0700), named after this process."""
-    _remove_stale_work_dirs()
-    return Path(tempfile.mkdtemp(prefix=f"{WORK_DIR_PREFIX}{os.getpid()}-"))
-
-
-def _remove_stale_work_dirs() -> None:
-    """Remove the work folders of runs that were killed (kill -9, a power cut): they may hold
-    copies of the intake and of students' documents. Only our own, and only when their process
-    is gone."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_DIR_PREFIX}*-*"):
-        pid = folder.name[len(WORK_DIR_PREFIX) :].split("-", 1)[0]
-        try:
-            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
-                continue
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
-
-
 @atexit.register
 def _close_live_pools() -> None:
     for pool in list(_LIVE_POOLS):
         pool.close(graceful=False)
-
-
-def _run_batch(
-    soffice: str, jobs: list[tuple[Path, Path]], fmt: str
-) -> tuple[dict[Path, Path], dict[Path, str]]:
-    done, error = _convert_once(soffice, jobs, fmt)
-    missing = [job for job in jobs if job[0] not in done]
-    failed: dict[Path, str] = {}
-    if len(jobs) > 1:
-        # Retry one by one, so the document that broke the batch is the only one lost.
-        for job in missing:
-            single, single_error = _convert_once(soffice, [job], fmt)
-            done.update(single)
-            if job[0] not in single:
-                failed[job[0]] = single_error
-    else:
-        failed = {job[0]: error for job in missing}
-    return done, failed
-
-
-def _convert_once(
-    soffice: str, jobs: list[tuple[Path, Path]], fmt: str
-) -> tuple[dict[Path, Path], str]:
-    with work_folder() as work_dir:
-        in_dir, out_dir, profile = work_dir / "in", work_dir / "out", work_dir / "profile"
-        in_dir.mkdir()
-        out_dir.mkdir()
-        # Numbered links: output names never collide, whatever the students are called.
-        links = []
-        for i, (source, _) in enumerate(jobs):
-            link = in_dir / f"{i:05d}{source.suffix.lower()}"
-            link.symlink_to(source.resolve())
-            links.append(link)
-        command = [
-            soffice,
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(out_dir),
-            *map(str, links),
-        ]
-        timeout = START_TIMEOUT + PER_DOCUMENT_TIMEOUT * len(jobs)
-        error = ""
-        proc = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env={**os.environ, "HOME": str(work_dir), "TMPDIR": str(work_dir)},
-        )
-        try:
-            output, _ = proc.communicate(timeout=timeout)
-            if proc.returncode != 0:
-                error = f"LibreOffice stopte met foutcode {proc.returncode}"
-        except subprocess.TimeoutExpired:
-            error = f"LibreOffice reageerde niet binnen {timeout:.0f} seconden"
-            output = b""
-        finally:
-            _kill_group(proc)
-        del output
-        done: dict[Path, Path] = {}
-        for i, (source, target) in enumerate(jobs):
-            produced = out_dir / f"{i:05d}.{fmt.split(':')[0]}"
-            if produced.exists() and produced.stat().st_size > 0:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".tmp-{target.name}")
-                shutil.move(produced, tmp)
-                os.replace(tmp, target)
-                done[source] = target
-        if not error and len(done) < len(jobs):
-            error = FAILED_TO_OPEN
-        return done, error
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """No LibreOffice process may outlive its batch, also not its helper processes."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()

@@ -17,7 +17,7 @@ from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.files import inside, private_files, sha256_file
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
     INTAKE_REPORT,
     DocumentKind,

@@ -25,7 +25,7 @@ from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
 from opp_docs.files import STUDENTS_DIR, private_files
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     INTAKE_REPORT,

@@ -5,7 +5,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from opp_docs.config import Config
-from opp_docs.intake.reader import read_intake
+from opp_docs.intake.folder import read_intake
 from opp_docs.models import SchoolYear
 from opp_docs.overviews.intake_report import write_intake_report
 from tests.intake_helpers import registration, write_csv, write_xlsx
