@@ -27,6 +27,7 @@ from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import write_example_intake
 from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.reading import handling_advice
 from opp_docs.documents.render import count_prompts, render_document, template_path
 from opp_docs.files import sha256_file
 from opp_docs.models import (
@@ -43,7 +44,6 @@ from opp_docs.overviews.worklist import (
     DOCENTENOVERZICHT,
     OVERZICHT,
     PLANNING,
-    handling_advice,
     write_overviews,
 )
 from opp_docs.pdf.pool import ConversionResult
