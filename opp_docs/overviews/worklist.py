@@ -13,18 +13,13 @@ each file atomically:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
-import json
 import logging
-import os
-import re
-import sys
 import zipfile
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 import docx
 from docx.document import Document as DocxDocument
@@ -40,13 +35,11 @@ from docx.types import ProvidesStoryPart
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 
-from opp_docs import models
 from opp_docs.config import Config
-from opp_docs.documents import formatting, ooxml, reading, render
 from opp_docs.documents.formatting import datum, ja_nee
 from opp_docs.documents.reading import DocumentReader, StudentStatus, student_status
 from opp_docs.errors import ConversionError
-from opp_docs.files import atomic_path, sha256_file, write_bytes_atomic, write_text_atomic
+from opp_docs.files import atomic_path, write_bytes_atomic
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     DocumentKind,
@@ -55,7 +48,8 @@ from opp_docs.models import (
     SchoolYear,
     StudentOutcome,
 )
-from opp_docs.overviews import sheets
+from opp_docs.overviews.entries import Entry, klas_key, row_order
+from opp_docs.overviews.made_from import MADE_FROM, MadeFrom
 from opp_docs.overviews.sheets import (
     Column,
     Value,
@@ -76,8 +70,7 @@ PLANNING = "planning.ics"
 DOCENTENOVERZICHT = "docentenoverzicht.docx"
 # The content digest of the Word file the teacher overview's PDF was made from.
 TEACHERS_PDF_SOURCE = ".docentenoverzicht-pdf-bron"
-# What the overviews were made from, so that a rerun leaves unchanged ones alone (`MadeFrom`).
-MADE_FROM = ".opp-docs-overzichten.json"
+
 
 # Deadline keys as in the manifest, in procedure order, with their column header.
 DEADLINE_HEADERS: dict[str, str] = {
@@ -139,7 +132,7 @@ def write_overviews(
     reader = reader or DocumentReader(made_from.documents)
     entries = sorted(
         (Entry(o, student_status(o, reader)) for o in summary.outcomes),
-        key=lambda e: _row_order(e.outcome),
+        key=lambda e: row_order(e.outcome),
     )
     # What each overview is made from. The calendar shows only the deadlines (a staff edit in a
     # plan leaves it alone); the others show what the documents say, and today's date.
@@ -176,13 +169,6 @@ def write_overviews(
     written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
     teachers_pdf = finish_pdf() if finish_pdf is not None else None
     return written if teachers_pdf is None else [*written, teachers_pdf]
-
-
-def document_reader(year_dir: Path) -> DocumentReader:
-    """A reader for the Word files in `year_dir` that knows what the last overviews read: a
-    run reads its students' files with it while LibreOffice works (`student_status`), and
-    `write_overviews` then finds them read."""
-    return DocumentReader(MadeFrom.load(year_dir / MADE_FROM).documents)
 
 
 def _teachers_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path | None]:
@@ -229,64 +215,6 @@ def _convert(source: Path, target: Path, pool: ConverterPool | None) -> str | No
     return error
 
 
-class MadeFrom:
-    """What the overviews were last made from (`MADE_FROM`, in the school year's folder): per
-    overview the digest of its inputs and of the file written, and what the students' Word
-    files said, by content digest. All of it is made anew when the code that reads the
-    documents or writes the overviews changes."""
-
-    def __init__(self, path: Path, files: dict[str, Any], documents: dict[str, Any]) -> None:
-        self.path = path
-        self.files = files
-        self.documents = documents
-
-    @classmethod
-    def load(cls, path: Path) -> MadeFrom:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = None
-        if not isinstance(data, dict) or data.get("code") != _code_digest():
-            return cls(path, {}, {})
-        files, documents = data.get("bestanden"), data.get("documenten")
-        return cls(
-            path,
-            files if isinstance(files, dict) else {},
-            documents if isinstance(documents, dict) else {},
-        )
-
-    def unchanged(self, target: Path, inputs: str) -> bool:
-        """Whether `target` was made from `inputs` and nobody changed it since."""
-        made = self.files.get(target.name)
-        return (
-            isinstance(made, list)
-            and made[:1] == [inputs]
-            and target.exists()
-            and made[1:] == [sha256_file(target)]
-        )
-
-    def note(self, target: Path, inputs: str) -> None:
-        self.files[target.name] = [inputs, sha256_file(target)]
-
-    def save(self) -> None:
-        data = {"code": _code_digest(), "bestanden": self.files, "documenten": self.documents}
-        write_text_atomic(self.path, json.dumps(data, ensure_ascii=False))
-
-
-@functools.cache
-def _code_digest() -> str:
-    """The code that reads the documents and writes the overviews: a new version may write
-    them differently, so nothing made by an older one is taken as it is."""
-    digest = hashlib.sha256()
-    for module in (sys.modules[__name__], formatting, models, ooxml, reading, render, sheets):
-        try:
-            digest.update(Path(str(module.__file__)).read_bytes())
-        except OSError:
-            # Without its source (a frozen build) the code is unknown: nothing is reused.
-            digest.update(os.urandom(16))
-    return digest.hexdigest()
-
-
 def _entries_digest(entries: Sequence[Entry]) -> str:
     """Everything the overviews may show of the students: the run's outcome, what their Word
     files say, and which of their files are there."""
@@ -313,28 +241,6 @@ def _word_content_digest(docx_path: Path) -> str:
             if name.startswith("word/"):
                 digest.update(name.encode("utf-8") + b"\0" + z.read(name))
     return digest.hexdigest()
-
-
-def _row_order(outcome: StudentOutcome) -> tuple[int, tuple[object, ...], tuple[str, str, str]]:
-    # Plans first (the worklist), then by class and name.
-    return (
-        list(Route).index(outcome.decision.route),
-        _klas_key(outcome.leerling.klas),
-        outcome.leerling.sort_key,
-    )
-
-
-def _klas_key(klas: str) -> tuple[object, ...]:
-    """Natural order: 1A, 1B, 2A, 10A; no class last."""
-    parts = re.split(r"(\d+)", klas.strip().casefold())
-    return (not klas.strip(), *((0, int(p)) if p.isdigit() else (1, p) for p in parts if p))
-
-
-class Entry(NamedTuple):
-    """One student in the overviews: what the run decided and what the files say."""
-
-    outcome: StudentOutcome
-    status: StudentStatus
 
 
 OVERZICHT_COLUMNS: tuple[Column, ...] = (
@@ -457,7 +363,7 @@ def write_bron_aanmelding(
 ) -> Path:
     plans = sorted(
         (e for e in entries if e.outcome.decision.route.has_plan),
-        key=lambda e: (e.outcome.deadlines.bron, *_row_order(e.outcome)[1:]),
+        key=lambda e: (e.outcome.deadlines.bron, *row_order(e.outcome)[1:]),
     )
     workbook = Workbook()
     sheet = workbook.active
@@ -594,7 +500,7 @@ def _klas_groups(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
             groups.setdefault(entry.outcome.leerling.klas.strip(), []).append(entry)
     return [
         (klas or NO_CLASS, sorted(rows, key=lambda e: e.outcome.leerling.sort_key))
-        for klas, rows in sorted(groups.items(), key=lambda item: _klas_key(item[0]))
+        for klas, rows in sorted(groups.items(), key=lambda item: klas_key(item[0]))
     ]
 
 

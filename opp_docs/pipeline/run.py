@@ -36,7 +36,8 @@ from opp_docs.models import (
     StudentOutcome,
 )
 from opp_docs.overviews.intake_report import write_intake_report
-from opp_docs.overviews.worklist import document_reader, write_overviews
+from opp_docs.overviews.made_from import document_reader
+from opp_docs.overviews.worklist import write_overviews
 from opp_docs.pdf.pool import ConverterPool
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
 from opp_docs.pipeline.lock import output_lock
