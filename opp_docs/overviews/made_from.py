@@ -32,6 +32,9 @@ CODE = (
     "opp_docs.overviews.entries",
     "opp_docs.overviews.sheets",
     "opp_docs.overviews.worklist",
+    "opp_docs.overviews.bron",
+    "opp_docs.overviews.ics",
+    "opp_docs.overviews.write",
 )
 
 

@@ -1,14 +1,6 @@
-"""The overviews of a school year, for the team leader, the counsellors and the teachers.
-
-Written from a `RunSummary` (what the pipeline decided and made) into the school year's folder,
-each file atomically:
-
-- `overzicht.xlsx`: one row per student of every route; the team leader's worklist;
-- `bron-aanmelding.xlsx`: the plan students to register, with the SOMtoday note ready to paste;
-- `planning.ics`: every deadline of every plan as an all-day calendar event;
-- `docentenoverzicht.docx` and `.pdf`: per class a page for teachers, with the handling advice
-  from the plan once the counsellor has written it.
-"""
+"""`overzicht.xlsx`, the team leader's worklist: one row per student of every route, with the
+route and its reason, the decision, the deadlines (coloured when near or passed), the documents
+and how far the plan is. (For now it also holds the teachers' overview; see teachers.py.)"""
 
 from __future__ import annotations
 
@@ -19,7 +11,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import cast
 
 import docx
 from docx.document import Document as DocxDocument
@@ -32,24 +24,20 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from docx.types import ProvidesStoryPart
-from icalendar import Calendar, Event
 from openpyxl import Workbook
 
 from opp_docs.config import Config
 from opp_docs.documents.formatting import datum, ja_nee
-from opp_docs.documents.reading import DocumentReader, StudentStatus, student_status
+from opp_docs.documents.reading import StudentStatus
 from opp_docs.errors import ConversionError
 from opp_docs.files import atomic_path, write_bytes_atomic
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     DocumentKind,
-    Route,
-    RunSummary,
     SchoolYear,
     StudentOutcome,
 )
-from opp_docs.overviews.entries import Entry, klas_key, row_order
-from opp_docs.overviews.made_from import MADE_FROM, MadeFrom
+from opp_docs.overviews.entries import Entry, klas_key
 from opp_docs.overviews.sheets import (
     Column,
     Value,
@@ -65,8 +53,6 @@ from opp_docs.pdf.pool import ConverterPool, convert_files
 log = logging.getLogger(__name__)
 
 OVERZICHT = "overzicht.xlsx"
-BRON_AANMELDING = "bron-aanmelding.xlsx"
-PLANNING = "planning.ics"
 DOCENTENOVERZICHT = "docentenoverzicht.docx"
 # The content digest of the Word file the teacher overview's PDF was made from.
 TEACHERS_PDF_SOURCE = ".docentenoverzicht-pdf-bron"
@@ -91,87 +77,7 @@ SHORT_NAMES: dict[DocumentKind, str] = {
 }
 
 
-def task(key: str, route: Route) -> str:
-    """What must happen by deadline `key`, as the calendar shows it."""
-    plan = route.label
-    return {
-        "informatiebrief": "Informatiebrief naar ouders",
-        "bron": "BRON-aanmelding (notitie in SOMtoday)",
-        "opp": f"{plan} vaststellen",
-        "ondertekening": f"{plan} ondertekenen",
-        "tussenevaluatie": f"Tussenevaluatie {plan}",
-        "eindevaluatie": f"Eindevaluatie {plan}",
-    }[key]
-
-
-def write_overviews(
-    summary: RunSummary,
-    year_dir: Path,
-    *,
-    schooljaar: SchoolYear,
-    config: Config,
-    today: dt.date,
-    pdf: bool = True,
-    pool: ConverterPool | None = None,
-    reader: DocumentReader | None = None,
-) -> list[Path]:
-    """Write every overview into `year_dir`; returns the overview files.
-
-    With a running `pool` (the run's own LibreOffice workers) the teacher overview's PDF costs
-    no LibreOffice start.
-
-    An overview whose content would come out the same as last time, and whose file is still
-    as written then, is left as it is (see `MadeFrom`): a rerun without changes writes none.
-
-    With `pdf`, the teacher overview is also converted to PDF with LibreOffice; when that fails
-    the Word file is still there and the failure is logged.
-
-    `reader` (from `document_reader`) may already have read the students' Word files.
-    """
-    made_from = MadeFrom.load(year_dir / MADE_FROM)
-    reader = reader or DocumentReader(made_from.documents)
-    entries = sorted(
-        (Entry(o, student_status(o, reader)) for o in summary.outcomes),
-        key=lambda e: row_order(e.outcome),
-    )
-    # What each overview is made from. The calendar shows only the deadlines (a staff edit in a
-    # plan leaves it alone); the others show what the documents say, and today's date.
-    students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
-    calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
-    writers: list[tuple[str, str, Callable[[Path], Path]]] = [
-        # First, so that LibreOffice makes its PDF while the others are written.
-        (
-            DOCENTENOVERZICHT,
-            students,
-            lambda t: write_docentenoverzicht(entries, t, schooljaar, config, today),
-        ),
-        (OVERZICHT, students, lambda t: write_overzicht(entries, t, schooljaar, today)),
-        (
-            BRON_AANMELDING,
-            students,
-            lambda t: write_bron_aanmelding(entries, t, schooljaar, today),
-        ),
-        (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
-    ]
-    made: dict[str, Path] = {}
-    finish_pdf: Callable[[], Path | None] | None = None
-    for name, inputs, write in writers:
-        target = year_dir / name
-        digest = _digest(name, inputs)
-        if not made_from.unchanged(target, digest):
-            write(target)
-            made_from.note(target, digest)
-        made[name] = target
-        if name == DOCENTENOVERZICHT and pdf:
-            finish_pdf = _teachers_pdf(target, pool)
-    made_from.documents = {key: facts for key, facts in reader.seen.items() if facts}
-    made_from.save()
-    written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
-    teachers_pdf = finish_pdf() if finish_pdf is not None else None
-    return written if teachers_pdf is None else [*written, teachers_pdf]
-
-
-def _teachers_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path | None]:
+def start_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path | None]:
     """Start the teacher overview's PDF (none when it is up to date); the function returned
     waits for it and gives the PDF, or None (logged) when it failed."""
     target = teachers.with_suffix(".pdf")
@@ -213,24 +119,6 @@ def _convert(source: Path, target: Path, pool: ConverterPool | None) -> str | No
         if done == source:
             error = failure
     return error
-
-
-def _entries_digest(entries: Sequence[Entry]) -> str:
-    """Everything the overviews may show of the students: the run's outcome, what their Word
-    files say, and which of their files are there."""
-    digest = hashlib.sha256()
-    for outcome, status in entries:
-        there = [d.docx.exists() for d in outcome.documents]
-        dossier = outcome.dossier is not None and outcome.dossier.exists()
-        # The set's order differs between runs; its sorted list does not.
-        done = sorted(status.done)
-        facts = (outcome, status.plan_prompts, done, status.advice, status.problems)
-        digest.update(repr((*facts, there, dossier)).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
 def _word_content_digest(docx_path: Path) -> str:
@@ -326,157 +214,6 @@ def write_overzicht(
         ],
     )
     return save(workbook, target)
-
-
-BRON_COLUMNS: tuple[Column, ...] = (
-    Column("Leerlingnummer", 14),
-    Column("Naam", 30),
-    Column("Klas", 8),
-    Column("Geboortedatum", 12, center=True),
-    Column("Plan", 10),
-    Column("Begindatum plan", 12, center=True),
-    Column("Aanmelden uiterlijk", 12, center=True),
-    Column("Notitie voor SOMtoday", 90, wrap=True),
-)
-
-
-def bron_note(outcome: StudentOutcome, schooljaar: SchoolYear) -> str:
-    """The note the team leader pastes into SOMtoday. One line: Excel puts quotes around a
-    copied cell that holds line breaks."""
-    leerling, d = outcome.leerling, outcome.deadlines
-    geboren = (
-        f"geboren {leerling.geboortedatum:%d-%m-%Y}"
-        if leerling.geboortedatum
-        else "geboortedatum onbekend"
-    )
-    klas = f", klas {leerling.klas}" if leerling.klas else ""
-    return (
-        f"Aanmelding BRON/ROD: {outcome.decision.route.label} voor {leerling.naam} "
-        f"(leerlingnummer {leerling.leerlingnummer}, {geboren}{klas}), schooljaar {schooljaar}. "
-        f"Begindatum: {d.opp:%d-%m-%Y} (vaststelling van het plan). Einddatum: volgt als het "
-        f"plan stopt (besluit bij de eindevaluatie, uiterlijk {d.eindevaluatie:%d-%m-%Y})."
-    )
-
-
-def write_bron_aanmelding(
-    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, today: dt.date
-) -> Path:
-    plans = sorted(
-        (e for e in entries if e.outcome.decision.route.has_plan),
-        key=lambda e: (e.outcome.deadlines.bron, *row_order(e.outcome)[1:]),
-    )
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "BRON-aanmelding"
-    rows: list[list[Value]] = [
-        [
-            o.leerling.leerlingnummer,
-            o.leerling.naam,
-            o.leerling.klas,
-            o.leerling.geboortedatum,
-            o.decision.route.label,
-            o.deadlines.opp,
-            o.deadlines.bron,
-            bron_note(o, schooljaar),
-        ]
-        for o, _status in plans
-    ]
-    write_table(sheet, BRON_COLUMNS, rows, freeze="C2")
-    for line, (outcome, status) in enumerate(plans, start=2):
-        if "bron" not in status.done:
-            colour_deadline(sheet.cell(line, 7), outcome.deadlines.bron, today)
-    notes_sheet(
-        workbook.create_sheet("Toelichting"),
-        [
-            f"BRON-aanmelding schooljaar {schooljaar}: leerlingen met een OPP of OPP light",
-            "De teamleider B&O meldt deze leerlingen aan bij BRON/ROD via een notitie in "
-            "SOMtoday. Kopieer de cel in de kolom 'Notitie voor SOMtoday' en plak hem in de "
-            "notitie van de leerling.",
-            "Begindatum plan: de deadline van het plan (de datum waarop het uiterlijk wordt "
-            "vastgesteld). Is het plan op een andere dag vastgesteld, pas de datum in de "
-            "notitie dan aan.",
-            "Aanmelden uiterlijk: 1 oktober voor de nieuwe leerlingen (procedure), de dag van "
-            "de plan-deadline voor leerlingen die tijdens het schooljaar een plan krijgen.",
-            *colour_legend(today),
-        ],
-    )
-    return save(workbook, target)
-
-
-# ---------------------------------------------------------------------------------------------
-# Calendar
-
-
-def event_uid(schooljaar: SchoolYear, leerlingnummer: str, key: str) -> str:
-    """Stable per student, deadline and school year: importing again updates the event."""
-    return f"{schooljaar}-{leerlingnummer}-{key}@opp-docs"
-
-
-class Deadline(NamedTuple):
-    """One event of the calendar: a deadline of a student's plan."""
-
-    uid: str
-    summary: str
-    day: dt.date
-    category: str
-    description: str
-
-
-def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[Deadline]:
-    """Every deadline of every plan: all that the calendar shows of the students."""
-    deadlines = []
-    for outcome, _status in entries:
-        route = outcome.decision.route
-        if not route.has_plan:
-            continue
-        leerling = outcome.leerling
-        klas = f", klas {leerling.klas}" if leerling.klas else ""
-        tutor = f" Tutor: {leerling.tutor}." if leerling.tutor else ""
-        for key, day in outcome.deadlines.as_dict().items():
-            deadlines.append(
-                Deadline(
-                    uid=clean(event_uid(schooljaar, leerling.leerlingnummer, key)),
-                    summary=clean(f"{task(key, route)} – {leerling.naam}"),
-                    day=day,
-                    category=route.label,
-                    description=clean(
-                        f"{route.label} van {leerling.naam} (leerlingnummer "
-                        f"{leerling.leerlingnummer}{klas}), schooljaar {schooljaar}.{tutor} "
-                        f"Stand van zaken: {OVERZICHT}."
-                    ),
-                )
-            )
-    return deadlines
-
-
-def calendar_name(schooljaar: SchoolYear, config: Config) -> str:
-    return clean(f"OPP-planning {config.school_naam} {schooljaar}")
-
-
-def write_planning(
-    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, config: Config
-) -> Path:
-    calendar = Calendar()
-    calendar.add("prodid", "-//opp-docs//OPP-planning//NL")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", calendar_name(schooljaar, config))
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    for deadline in planned_deadlines(entries, schooljaar):
-        event = Event()
-        event.add("uid", deadline.uid)
-        event.add("dtstamp", stamp)
-        event.add("summary", deadline.summary)
-        event.add("dtstart", deadline.day)
-        event.add("dtend", deadline.day + dt.timedelta(days=1))
-        # A deadline, not an appointment: it does not make anyone look busy.
-        event.add("transp", "TRANSPARENT")
-        event.add("categories", [deadline.category])
-        event.add("description", deadline.description)
-        calendar.add_component(event)
-    write_bytes_atomic(target, calendar.to_ical())
-    return target
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from opp_docs.models import (
 )
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.made_from import document_reader
-from opp_docs.overviews.worklist import write_overviews
+from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConverterPool
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
 from opp_docs.pipeline.lock import output_lock
@@ -134,9 +134,7 @@ class DossierRun:
             write_overviews(
                 summary,
                 summary.year_dir,
-                schooljaar=options.schooljaar,
-                config=options.config,
-                today=options.today,
+                OverviewOptions(options.schooljaar, options.config, options.today),
                 pool=pool,
                 reader=reader,
             )

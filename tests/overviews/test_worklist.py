@@ -39,13 +39,10 @@ from opp_docs.models import (
     SchoolYear,
     StudentOutcome,
 )
-from opp_docs.overviews.worklist import (
-    BRON_AANMELDING,
-    DOCENTENOVERZICHT,
-    OVERZICHT,
-    PLANNING,
-    write_overviews,
-)
+from opp_docs.overviews.bron import BRON_AANMELDING
+from opp_docs.overviews.ics import PLANNING
+from opp_docs.overviews.worklist import DOCENTENOVERZICHT, OVERZICHT
+from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConversionResult
 from opp_docs.pipeline.plan import PlanningRequest, run_planning
 from tests.helpers import REPO
@@ -142,10 +139,8 @@ def plan_documents(folder: Path, plan_kind: DocumentKind, **plan: Any) -> list[D
 
 
 def write(year_dir: Path, *outcomes: StudentOutcome, today: dt.date) -> dict[str, Path]:
-    paths = write_overviews(
-        summary(year_dir, *outcomes), year_dir, schooljaar=YEAR, config=CONFIG, today=today,
-        pdf=False,
-    )  # fmt: skip
+    options = OverviewOptions(YEAR, CONFIG, today, pdf=False)
+    paths = write_overviews(summary(year_dir, *outcomes), year_dir, options)
     return {p.name: p for p in paths}
 
 
@@ -739,11 +734,7 @@ def test_teacher_pdf_is_only_remade_when_the_overview_changed(
 
     def run(*outcomes: StudentOutcome) -> None:
         write_overviews(
-            summary(tmp_path, *outcomes),
-            tmp_path,
-            schooljaar=YEAR,
-            config=CONFIG,
-            today=today,
+            summary(tmp_path, *outcomes), tmp_path, OverviewOptions(YEAR, CONFIG, today)
         )
 
     run(*cohort)
