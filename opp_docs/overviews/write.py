@@ -25,7 +25,7 @@ from opp_docs.overviews.bron import BRON_AANMELDING, write_bron_aanmelding
 from opp_docs.overviews.entries import Entry, row_order
 from opp_docs.overviews.ics import PLANNING, calendar_name, planned_deadlines, write_planning
 from opp_docs.overviews.made_from import MADE_FROM, MadeFrom
-from opp_docs.overviews.worklist import (
+from opp_docs.overviews.teachers import (
     DOCENTENOVERZICHT,
     OVERZICHT,
     start_pdf,

@@ -41,7 +41,7 @@ from opp_docs.models import (
 )
 from opp_docs.overviews.bron import BRON_AANMELDING
 from opp_docs.overviews.ics import PLANNING
-from opp_docs.overviews.worklist import DOCENTENOVERZICHT, OVERZICHT
+from opp_docs.overviews.teachers import DOCENTENOVERZICHT, OVERZICHT
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConversionResult
 from opp_docs.pipeline.plan import PlanningRequest, run_planning
@@ -729,7 +729,7 @@ def test_teacher_pdf_is_only_remade_when_the_overview_changed(
             target.write_bytes(b"%PDF-1.7 stand-in")
         return ConversionResult(dict(zip(sources, targets, strict=True)), {})
 
-    monkeypatch.setattr("opp_docs.overviews.worklist.convert_files", fake_convert)
+    monkeypatch.setattr("opp_docs.overviews.teachers.convert_files", fake_convert)
     today = dt.date(2026, 9, 1)
 
     def run(*outcomes: StudentOutcome) -> None:
