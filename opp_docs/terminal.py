@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from opp_docs.models import IntakeResult, Problem, RunSummary
-from opp_docs.overviews.teachers import OVERZICHT
+from opp_docs.overviews.worklist import OVERZICHT
 
 # More problem places than this are left to the intake report.
 MAX_PLACES = 50

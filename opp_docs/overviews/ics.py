@@ -15,7 +15,7 @@ from opp_docs.files import write_bytes_atomic
 from opp_docs.models import Route, SchoolYear
 from opp_docs.overviews.entries import Entry
 from opp_docs.overviews.sheets import clean
-from opp_docs.overviews.teachers import OVERZICHT
+from opp_docs.overviews.worklist import OVERZICHT
 
 PLANNING = "planning.ics"
 

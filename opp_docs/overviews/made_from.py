@@ -31,6 +31,7 @@ CODE = (
     "opp_docs.overviews.made_from",
     "opp_docs.overviews.entries",
     "opp_docs.overviews.sheets",
+    "opp_docs.overviews.worklist",
     "opp_docs.overviews.teachers",
     "opp_docs.overviews.bron",
     "opp_docs.overviews.ics",

@@ -25,13 +25,8 @@ from opp_docs.overviews.bron import BRON_AANMELDING, write_bron_aanmelding
 from opp_docs.overviews.entries import Entry, row_order
 from opp_docs.overviews.ics import PLANNING, calendar_name, planned_deadlines, write_planning
 from opp_docs.overviews.made_from import MADE_FROM, MadeFrom
-from opp_docs.overviews.teachers import (
-    DOCENTENOVERZICHT,
-    OVERZICHT,
-    start_pdf,
-    write_docentenoverzicht,
-    write_overzicht,
-)
+from opp_docs.overviews.teachers import DOCENTENOVERZICHT, start_pdf, write_docentenoverzicht
+from opp_docs.overviews.worklist import OVERZICHT, write_overzicht
 from opp_docs.pdf.pool import ConverterPool
 
 

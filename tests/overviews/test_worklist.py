@@ -41,7 +41,8 @@ from opp_docs.models import (
 )
 from opp_docs.overviews.bron import BRON_AANMELDING
 from opp_docs.overviews.ics import PLANNING
-from opp_docs.overviews.teachers import DOCENTENOVERZICHT, OVERZICHT
+from opp_docs.overviews.teachers import DOCENTENOVERZICHT
+from opp_docs.overviews.worklist import OVERZICHT
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConversionResult
 from opp_docs.pipeline.plan import PlanningRequest, run_planning
