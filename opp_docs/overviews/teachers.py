@@ -13,6 +13,7 @@ import logging
 import zipfile
 from collections.abc import Callable, Sequence
 from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -108,6 +109,23 @@ TEACHER_WIDTHS = (3.6, 2.6, 3.5, 7.3)  # cm; A4 minus 2 cm margins is 17 cm
 NO_CLASS = "zonder klas"
 
 
+@dataclass(frozen=True)
+class Look:
+    """How a paragraph of the overview looks: font size and colour (None: the Normal style's)
+    and the space before and after it, in points."""
+
+    size: float | None = None
+    color: RGBColor | None = None
+    before: float = 0
+    after: float = 4
+
+
+BODY = Look()
+INTRODUCTION = Look(after=8)
+SUBTITLE = Look(size=12, color=DARK, after=12)
+FOOTNOTE = Look(size=8.5, color=GREY, before=10)
+
+
 def _klas_groups(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
@@ -139,7 +157,7 @@ def write_docentenoverzicht(
             "Deze leerlingen hebben een ontwikkelingsperspectiefplan (OPP of OPP light). Houd in "
             "de les rekening met de handelingsadviezen. Het volledige plan staat in het dossier "
             "in SOMtoday; met vragen kunt u terecht bij de tutor of de leerlingbegeleider.",
-            after=8,
+            INTRODUCTION,
         )
         table = _table(document, TEACHER_WIDTHS)
         _header_row(table, ("Leerling", "Plan", "Begeleiding", "Handelingsadviezen"))
@@ -149,9 +167,7 @@ def write_docentenoverzicht(
             document,
             "Vertrouwelijk: deze lijst is alleen voor de docenten van de klas. Bewaar hem niet "
             "langer dan nodig en deel hem niet buiten de school.",
-            before=10,
-            size=8.5,
-            color=GREY,
+            FOOTNOTE,
         )
     document.core_properties.title = f"Docentenoverzicht {schooljaar}"
     document.core_properties.author = config.school_naam
@@ -325,29 +341,19 @@ def _title(
     _para(
         document,
         f"Leerlingen met een OPP  ·  schooljaar {schooljaar}  ·  stand van {datum(today)}",
-        size=12,
-        color=DARK,
-        after=12,
+        SUBTITLE,
     )
 
 
-def _para(
-    document: DocxDocument,
-    text: str,
-    *,
-    size: float | None = None,
-    color: RGBColor | None = None,
-    before: float = 0,
-    after: float = 4,
-) -> Paragraph:
+def _para(document: DocxDocument, text: str, look: Look = BODY) -> Paragraph:
     p = document.add_paragraph()
     run = _run(p, text)
-    if size is not None:
-        run.font.size = Pt(size)
-    if color is not None:
-        run.font.color.rgb = color
-    p.paragraph_format.space_before = Pt(before)
-    p.paragraph_format.space_after = Pt(after)
+    if look.size is not None:
+        run.font.size = Pt(look.size)
+    if look.color is not None:
+        run.font.color.rgb = look.color
+    p.paragraph_format.space_before = Pt(look.before)
+    p.paragraph_format.space_after = Pt(look.after)
     return p
 
 
