@@ -1,14 +1,18 @@
-"""Small helpers the tests share: where the repository is, and reading generated files back."""
+"""Small helpers the tests share: where the repository is, reading generated files back, and a
+plan-like Word file as staff leave it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 
 from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
@@ -75,3 +79,36 @@ def example_contexts(tmp_path: Path) -> list[tuple[str, dict[str, object]]]:
             cover = {**context, "inhoud": [{"titel": "OPP & bijlagen", "pagina": 2}]}
             found.append((COVER_TEMPLATE, cover))
     return found
+
+
+def word_file(
+    path: Path, *, advice: tuple[str, ...] = (), prompts: int = 1, bullets: tuple[str, ...] = ()
+) -> Path:
+    """A plan-like Word file with `prompts` prompts (the first on a facility line) and the
+    advice section of the template."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_word_bytes(advice, prompts, bullets))
+    return path
+
+
+@functools.cache
+def _word_bytes(advice: tuple[str, ...], prompts: int, bullets: tuple[str, ...]) -> bytes:
+    document = docx.Document()
+    document.styles.add_style("Invulinstructie", WD_STYLE_TYPE.CHARACTER)
+    document.add_heading("Ondersteuning en begeleiding", 1)
+    if prompts:
+        facility = document.add_paragraph()
+        facility.add_run("Faciliteiten dyslexie: ").bold = True
+        facility.add_run("[Bijv. extra tijd bij toetsen.]", style="Invulinstructie")
+    document.add_heading("Handelingsadviezen voor docenten", 1)
+    for text in advice:
+        document.add_paragraph(text)
+    for text in bullets:
+        document.add_paragraph(text, style="List Bullet")
+    for _ in range(prompts - 1):
+        document.add_paragraph().add_run("[Wat werkt in de les?]", style="Invulinstructie")
+    document.add_heading("Afwijkingen van het reguliere programma", 1)
+    document.add_paragraph("Geen afwijkingen van het reguliere programma.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

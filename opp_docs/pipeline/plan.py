@@ -28,7 +28,7 @@ from opp_docs.models import (
     StudentOutcome,
 )
 from opp_docs.overviews.intake_report import write_intake_report
-from opp_docs.overviews.worklist import write_overviews
+from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pipeline.lock import output_lock
 
 
@@ -91,14 +91,8 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
             summary = plan_summary(result, year_dir, schooljaar, config)
             attach_manifest_documents(summary, year_dir)
             write_intake_report(result, summary.intake_report)
-            files = write_overviews(
-                summary,
-                year_dir,
-                schooljaar=schooljaar,
-                config=config,
-                today=request.today,
-                pdf=request.pdf,
-            )
+            options = OverviewOptions(schooljaar, config, request.today, pdf=request.pdf)
+            files = write_overviews(summary, year_dir, options)
     return PlanningResult(summary, [summary.intake_report, *files])
 
 

@@ -23,6 +23,7 @@ from opp_docs.config import Config
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.reading import DocumentReader, student_status
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
 from opp_docs.files import STUDENTS_DIR, private_files
 from opp_docs.intake.folder import read_intake
@@ -35,12 +36,8 @@ from opp_docs.models import (
     StudentOutcome,
 )
 from opp_docs.overviews.intake_report import write_intake_report
-from opp_docs.overviews.worklist import (
-    DocumentReader,
-    document_reader,
-    student_status,
-    write_overviews,
-)
+from opp_docs.overviews.made_from import document_reader
+from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConverterPool
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
 from opp_docs.pipeline.lock import output_lock
@@ -137,9 +134,7 @@ class DossierRun:
             write_overviews(
                 summary,
                 summary.year_dir,
-                schooljaar=options.schooljaar,
-                config=options.config,
-                today=options.today,
+                OverviewOptions(options.schooljaar, options.config, options.today),
                 pool=pool,
                 reader=reader,
             )

@@ -1,0 +1,237 @@
+"""Reading the students' Word files back, as staff left them: how far each document is, and what
+staff wrote in it that others need (the plan's handling advice for teachers).
+
+After the first run the Word files are the staff's (see documents.md), so what the overviews
+show of a plan comes from the file on disk, never from what the software once wrote.
+`DocumentReader` remembers what it read by the file's content digest: a rerun opens only the
+files that changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from opp_docs.documents.ooxml import DOCUMENT, W
+from opp_docs.documents.render import PROMPT_STYLE, parsed_styles, prompts_in, styled
+from opp_docs.models import Deadlines, DocumentKind, StudentOutcome
+
+# The steps of the procedure in order, by their deadline key (as in the manifest).
+STEPS = tuple(field.name for field in dataclasses.fields(Deadlines))
+# Steps whose completion the software can see: their document holds no prompts any more.
+VISIBLE_STEPS: dict[DocumentKind, str] = {
+    DocumentKind.OPP: "opp",
+    DocumentKind.OPP_LIGHT: "opp",
+    DocumentKind.TUSSENEVALUATIE: "tussenevaluatie",
+    DocumentKind.EINDEVALUATIE: "eindevaluatie",
+}
+
+
+@dataclass(frozen=True)
+class StudentStatus:
+    """What the student's Word files say: how far the plan is, and what teachers should know."""
+
+    # Open prompts in the plan (OPP or OPP light); None when there is no readable plan file.
+    plan_prompts: int | None = None
+    # Deadline keys whose task is visibly done; their dates are no longer coloured.
+    done: frozenset[str] = frozenset()
+    # The handling advice and facilities from the plan, one paragraph each, as staff wrote them.
+    advice: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+def student_status(outcome: StudentOutcome, reader: DocumentReader | None = None) -> StudentStatus:
+    """Read the student's documents: prompts left, steps done, advice for teachers.
+
+    The software sees a step done when its document holds no prompts any more (the plan, the
+    interim and the final evaluation). Every earlier step then counts as done too: a plan is
+    only finished after the parents' letter and the registration; an evaluation only happens
+    after the signing.
+    """
+    reader = reader or DocumentReader()
+    reached = -1
+    plan_prompts: int | None = None
+    advice: tuple[str, ...] = ()
+    problems: list[str] = []
+    for doc in outcome.documents:
+        if doc.kind not in VISIBLE_STEPS or not doc.docx.exists():
+            continue
+        try:
+            with reader.open(doc.docx) as word:
+                prompts = word.prompts()
+                if doc.kind in (DocumentKind.OPP, DocumentKind.OPP_LIGHT):
+                    plan_prompts = prompts
+                    advice = word.advice()
+        except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as e:
+            problems.append(f"{doc.docx.name} kan niet worden gelezen als Word-bestand ({e}).")
+            continue
+        if prompts == 0:
+            reached = max(reached, STEPS.index(VISIBLE_STEPS[doc.kind]))
+    return StudentStatus(plan_prompts, frozenset(STEPS[: reached + 1]), advice, tuple(problems))
+
+
+class DocumentReader:
+    """Reads what the overviews need from Word files (`count_prompts`, `handling_advice`),
+    and remembers it by the file's content digest: a rerun only opens the files that changed.
+    `known` is what an earlier run read; `seen` what this one needed, to keep for the next."""
+
+    def __init__(self, known: dict[str, Any] | None = None) -> None:
+        self._known = known or {}
+        self.seen: dict[str, dict[str, Any]] = {}
+
+    @contextmanager
+    def open(self, path: Path) -> Iterator[_WordFile]:
+        data = path.read_bytes()
+        key = hashlib.sha256(data).hexdigest()
+        if key not in self.seen:
+            known = self._known.get(key)
+            self.seen[key] = dict(known) if isinstance(known, dict) else {}
+        word = _WordFile(data, self.seen[key])
+        try:
+            yield word
+        finally:
+            word.close()
+
+
+class _WordFile:
+    """One Word file's content, opened and parsed only for what is not known yet."""
+
+    def __init__(self, data: bytes, facts: dict[str, Any]) -> None:
+        self._data = data
+        self._facts = facts
+        self._zip: zipfile.ZipFile | None = None
+        self._document: Any = None
+
+    def prompts(self) -> int:
+        if not isinstance(self._facts.get("invulinstructies"), int):
+            self._facts["invulinstructies"] = prompts_in(self._package(), self._parsed_document)
+        return int(self._facts["invulinstructies"])
+
+    def advice(self) -> tuple[str, ...]:
+        known = self._facts.get("adviezen")
+        if not isinstance(known, list) or not all(isinstance(line, str) for line in known):
+            known = list(advice_in(self._package(), self._parsed_document))
+            self._facts["adviezen"] = known
+        return tuple(known)
+
+    def _package(self) -> zipfile.ZipFile:
+        if self._zip is None:
+            self._zip = zipfile.ZipFile(io.BytesIO(self._data))
+        return self._zip
+
+    def _parsed_document(self) -> Any:
+        if self._document is None:
+            self._document = etree.fromstring(self._package().read(DOCUMENT))
+        return self._document
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# What staff wrote
+
+# The heading of the section in the plan template, and the facility lines above it.
+ADVICE_HEADING = re.compile(r"handelingsadvie", re.IGNORECASE)
+FACILITY = re.compile(r"^\s*faciliteiten\b[^:]*:\s*\S", re.IGNORECASE)
+
+
+def handling_advice(plan: Path) -> tuple[str, ...]:
+    """The text under the heading 'Handelingsadviezen voor docenten', without prompts, followed
+    by the filled-in facility lines ('Faciliteiten dyslexie: …'). Empty when none is written.
+
+    Read from the XML rather than python-docx's paragraphs, so that text inside tracked
+    insertions, hyperlinks and content controls counts too.
+    """
+    with zipfile.ZipFile(plan) as z:
+        return advice_in(z, lambda: etree.fromstring(z.read(DOCUMENT)))
+
+
+def advice_in(docx: zipfile.ZipFile, document: Callable[[], Any]) -> tuple[str, ...]:
+    """`handling_advice` of an open Word file; `document` gives its word/document.xml parsed."""
+    styles = parsed_styles(docx, _style_names)
+    body = document().find(f"{W}body")
+    if body is None:
+        return ()
+    paragraph_styles = styled(body, "p")
+    run_styles = styled(body, "r")
+
+    def prompt(run: Any) -> bool:
+        return styles.get(_attr(run_styles.get(run))) == PROMPT_STYLE
+
+    advice: list[str] = []
+    facilities: list[str] = []
+    in_section = False
+    for p in body.iter(f"{W}p"):
+        style = styles.get(_attr(paragraph_styles.get(p)), "").casefold()
+        text = written_text(p, prompt)
+        if style.startswith(("heading", "kop", "title")):
+            in_section = bool(ADVICE_HEADING.search(text))
+            continue
+        if not text:
+            continue
+        bullet = p.find(f"{W}pPr/{W}numPr") is not None or "list" in style
+        line = f"• {text}" if bullet else text
+        if in_section:
+            advice.append(line)
+        elif FACILITY.match(text):
+            facilities.append(line)
+    return (*advice, *facilities)
+
+
+def _attr(element: Any) -> str:
+    return "" if element is None else str(element.get(f"{W}val", ""))
+
+
+def _style_names(styles_xml: bytes) -> dict[str, str]:
+    root = etree.fromstring(styles_xml)
+    names: dict[str, str] = {}
+    for style in root.iter(f"{W}style"):
+        names[style.get(f"{W}styleId", "")] = _attr(style.find(f"{W}name"))
+    return names
+
+
+_TEXT = f"{W}t"
+_SPACES = (f"{W}tab", f"{W}br")
+
+
+def written_text(p: Any, prompt: Callable[[Any], bool]) -> str:
+    """The paragraph's text without its prompts: runs for which `prompt` holds that open with
+    '[' (counted together, since Word often splits a prompt over several runs)."""
+    kept: list[str] = []
+    prompts: list[str] = []
+
+    def close_prompt() -> None:
+        text = "".join(prompts)
+        if not text.strip().startswith("["):
+            kept.append(text)
+        prompts.clear()
+
+    for run in p.iter(f"{W}r"):
+        pieces = []
+        for node in run:
+            if node.tag == _TEXT:
+                pieces.append(node.text or "")
+            elif node.tag in _SPACES:
+                pieces.append(" ")
+        text = "".join(pieces)
+        if prompt(run):
+            prompts.append(text)
+            continue
+        if prompts:
+            close_prompt()
+        kept.append(text)
+    if prompts:
+        close_prompt()
+    return " ".join("".join(kept).split())

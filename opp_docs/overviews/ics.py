@@ -1,0 +1,104 @@
+"""`planning.ics`: every deadline of every plan as an all-day event, for the counsellor's and the
+team leader's calendar. (Not `calendar.py`: that name would shadow the standard library.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from icalendar import Calendar, Event
+
+from opp_docs.config import Config
+from opp_docs.files import write_bytes_atomic
+from opp_docs.models import Route, SchoolYear
+from opp_docs.overviews.entries import Entry
+from opp_docs.overviews.sheets import clean
+from opp_docs.overviews.worklist import OVERZICHT
+
+PLANNING = "planning.ics"
+
+
+def task(key: str, route: Route) -> str:
+    """What must happen by deadline `key`, as the calendar shows it."""
+    plan = route.label
+    return {
+        "informatiebrief": "Informatiebrief naar ouders",
+        "bron": "BRON-aanmelding (notitie in SOMtoday)",
+        "opp": f"{plan} vaststellen",
+        "ondertekening": f"{plan} ondertekenen",
+        "tussenevaluatie": f"Tussenevaluatie {plan}",
+        "eindevaluatie": f"Eindevaluatie {plan}",
+    }[key]
+
+
+def event_uid(schooljaar: SchoolYear, leerlingnummer: str, key: str) -> str:
+    """Stable per student, deadline and school year: importing again updates the event."""
+    return f"{schooljaar}-{leerlingnummer}-{key}@opp-docs"
+
+
+class Deadline(NamedTuple):
+    """One event of the calendar: a deadline of a student's plan."""
+
+    uid: str
+    summary: str
+    day: dt.date
+    category: str
+    description: str
+
+
+def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[Deadline]:
+    """Every deadline of every plan: all that the calendar shows of the students."""
+    deadlines = []
+    for outcome, _status in entries:
+        route = outcome.decision.route
+        if not route.has_plan:
+            continue
+        leerling = outcome.leerling
+        klas = f", klas {leerling.klas}" if leerling.klas else ""
+        tutor = f" Tutor: {leerling.tutor}." if leerling.tutor else ""
+        for key, day in outcome.deadlines.as_dict().items():
+            deadlines.append(
+                Deadline(
+                    uid=clean(event_uid(schooljaar, leerling.leerlingnummer, key)),
+                    summary=clean(f"{task(key, route)} – {leerling.naam}"),
+                    day=day,
+                    category=route.label,
+                    description=clean(
+                        f"{route.label} van {leerling.naam} (leerlingnummer "
+                        f"{leerling.leerlingnummer}{klas}), schooljaar {schooljaar}.{tutor} "
+                        f"Stand van zaken: {OVERZICHT}."
+                    ),
+                )
+            )
+    return deadlines
+
+
+def calendar_name(schooljaar: SchoolYear, config: Config) -> str:
+    return clean(f"OPP-planning {config.school_naam} {schooljaar}")
+
+
+def write_planning(
+    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, config: Config
+) -> Path:
+    calendar = Calendar()
+    calendar.add("prodid", "-//opp-docs//OPP-planning//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", calendar_name(schooljaar, config))
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for deadline in planned_deadlines(entries, schooljaar):
+        event = Event()
+        event.add("uid", deadline.uid)
+        event.add("dtstamp", stamp)
+        event.add("summary", deadline.summary)
+        event.add("dtstart", deadline.day)
+        event.add("dtend", deadline.day + dt.timedelta(days=1))
+        # A deadline, not an appointment: it does not make anyone look busy.
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", [deadline.category])
+        event.add("description", deadline.description)
+        calendar.add_component(event)
+    write_bytes_atomic(target, calendar.to_ical())
+    return target

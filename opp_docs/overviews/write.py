@@ -1,0 +1,125 @@
+"""Writing every overview of a school year, each only when its content changed.
+
+Written from a `RunSummary` (what the pipeline decided and made) into the school year's folder,
+each file atomically:
+
+- `overzicht.xlsx` (worklist.py): one row per student of every route; the team leader's worklist;
+- `bron-aanmelding.xlsx` (bron.py): the plan students to register, with the SOMtoday note;
+- `planning.ics` (ics.py): every deadline of every plan as an all-day calendar event;
+- `docentenoverzicht.docx` and `.pdf` (teachers.py): per class a page for teachers, with the
+  handling advice from the plan once the counsellor has written it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from opp_docs.config import Config
+from opp_docs.documents.reading import DocumentReader, student_status
+from opp_docs.models import RunSummary, SchoolYear
+from opp_docs.overviews.bron import BRON_AANMELDING, write_bron_aanmelding
+from opp_docs.overviews.entries import Entry, row_order
+from opp_docs.overviews.ics import PLANNING, calendar_name, planned_deadlines, write_planning
+from opp_docs.overviews.made_from import MADE_FROM, MadeFrom
+from opp_docs.overviews.teachers import DOCENTENOVERZICHT, start_pdf, write_docentenoverzicht
+from opp_docs.overviews.worklist import OVERZICHT, write_overzicht
+from opp_docs.pdf.pool import ConverterPool
+
+
+@dataclass(frozen=True)
+class OverviewOptions:
+    """What the overviews of a run are written for."""
+
+    schooljaar: SchoolYear
+    config: Config
+    # The day the overviews show, and colour the deadlines by.
+    today: dt.date
+    # Also convert the teacher overview to PDF with LibreOffice.
+    pdf: bool = True
+
+
+def write_overviews(
+    summary: RunSummary,
+    year_dir: Path,
+    options: OverviewOptions,
+    *,
+    pool: ConverterPool | None = None,
+    reader: DocumentReader | None = None,
+) -> list[Path]:
+    """Write every overview into `year_dir`; returns the overview files.
+
+    With a running `pool` (the run's own LibreOffice workers) the teacher overview's PDF costs
+    no LibreOffice start.
+
+    An overview whose content would come out the same as last time, and whose file is still
+    as written then, is left as it is (see `MadeFrom`): a rerun without changes writes none.
+
+    With `options.pdf`, the teacher overview is also converted to PDF with LibreOffice; when
+    that fails the Word file is still there and the failure is logged.
+
+    `reader` (from `document_reader`) may already have read the students' Word files.
+    """
+    schooljaar, config, today = options.schooljaar, options.config, options.today
+    made_from = MadeFrom.load(year_dir / MADE_FROM)
+    reader = reader or DocumentReader(made_from.documents)
+    entries = sorted(
+        (Entry(o, student_status(o, reader)) for o in summary.outcomes),
+        key=lambda e: row_order(e.outcome),
+    )
+    # What each overview is made from. The calendar shows only the deadlines (a staff edit in a
+    # plan leaves it alone); the others show what the documents say, and today's date.
+    students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
+    calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
+    writers: list[tuple[str, str, Callable[[Path], Path]]] = [
+        # First, so that LibreOffice makes its PDF while the others are written.
+        (
+            DOCENTENOVERZICHT,
+            students,
+            lambda t: write_docentenoverzicht(entries, t, schooljaar, config, today),
+        ),
+        (OVERZICHT, students, lambda t: write_overzicht(entries, t, schooljaar, today)),
+        (
+            BRON_AANMELDING,
+            students,
+            lambda t: write_bron_aanmelding(entries, t, schooljaar, today),
+        ),
+        (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
+    ]
+    made: dict[str, Path] = {}
+    finish_pdf: Callable[[], Path | None] | None = None
+    for name, inputs, write in writers:
+        target = year_dir / name
+        digest = _digest(name, inputs)
+        if not made_from.unchanged(target, digest):
+            write(target)
+            made_from.note(target, digest)
+        made[name] = target
+        if name == DOCENTENOVERZICHT and options.pdf:
+            finish_pdf = start_pdf(target, pool)
+    made_from.documents = {key: facts for key, facts in reader.seen.items() if facts}
+    made_from.save()
+    written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
+    teachers_pdf = finish_pdf() if finish_pdf is not None else None
+    return written if teachers_pdf is None else [*written, teachers_pdf]
+
+
+def _entries_digest(entries: Sequence[Entry]) -> str:
+    """Everything the overviews may show of the students: the run's outcome, what their Word
+    files say, and which of their files are there."""
+    digest = hashlib.sha256()
+    for outcome, status in entries:
+        there = [d.docx.exists() for d in outcome.documents]
+        dossier = outcome.dossier is not None and outcome.dossier.exists()
+        # The set's order differs between runs; its sorted list does not.
+        done = sorted(status.done)
+        facts = (outcome, status.plan_prompts, done, status.advice, status.problems)
+        digest.update(repr((*facts, there, dossier)).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
