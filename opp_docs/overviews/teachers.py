@@ -32,26 +32,27 @@ from docx.types import ProvidesStoryPart
 from opp_docs.config import Config
 from opp_docs.documents.formatting import datum
 from opp_docs.errors import ConversionError
-from opp_docs.files import atomic_path, write_bytes_atomic
+from opp_docs.files import atomic_path
 from opp_docs.models import SchoolYear
 from opp_docs.overviews.entries import Entry, klas_key
+from opp_docs.overviews.made_from import OverviewRecords
 from opp_docs.overviews.sheets import clean
 from opp_docs.pdf.pool import ConverterPool, convert_files
 
 log = logging.getLogger(__name__)
 
 DOCENTENOVERZICHT = "docentenoverzicht.docx"
-# The content digest of the Word file the teacher overview's PDF was made from.
-TEACHERS_PDF_SOURCE = ".docentenoverzicht-pdf-bron"
 
 
-def start_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path | None]:
-    """Start the teacher overview's PDF (none when it is up to date); the function returned
-    waits for it and gives the PDF, or None (logged) when it failed."""
+def start_pdf(
+    teachers: Path, pool: ConverterPool | None, records: OverviewRecords
+) -> Callable[[], Path | None]:
+    """Start the teacher overview's PDF (none when it is up to date: `records` say from what
+    content it was made); the function returned waits for it and gives the PDF, or None
+    (logged) when it failed."""
     target = teachers.with_suffix(".pdf")
-    pdf_source = teachers.with_name(TEACHERS_PDF_SOURCE)
     content = _word_content_digest(teachers)
-    if target.exists() and pdf_source.exists() and pdf_source.read_text("utf-8") == content:
+    if records.unchanged(target, content):
         # A LibreOffice start costs seconds; a rerun with the same classes needs none.
         return lambda: target
     error: str | None = None
@@ -71,7 +72,7 @@ def start_pdf(teachers: Path, pool: ConverterPool | None) -> Callable[[], Path |
         if failure is not None:
             log.warning("%s: geen PDF gemaakt: %s", teachers.name, failure)
             return None
-        write_bytes_atomic(pdf_source, content.encode("utf-8"))
+        records.note(target, content)
         return target
 
     return finish

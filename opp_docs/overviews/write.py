@@ -24,7 +24,7 @@ from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.overviews.bron import BRON_AANMELDING, write_bron_aanmelding
 from opp_docs.overviews.entries import Entry, row_order
 from opp_docs.overviews.ics import PLANNING, calendar_name, planned_deadlines, write_planning
-from opp_docs.overviews.made_from import MADE_FROM, MadeFrom
+from opp_docs.overviews.made_from import OverviewRecords
 from opp_docs.overviews.teachers import DOCENTENOVERZICHT, start_pdf, write_docentenoverzicht
 from opp_docs.overviews.worklist import OVERZICHT, write_overzicht
 from opp_docs.pdf.pool import ConverterPool
@@ -44,28 +44,29 @@ class OverviewOptions:
 
 def write_overviews(
     summary: RunSummary,
-    year_dir: Path,
     options: OverviewOptions,
+    records: OverviewRecords,
     *,
     pool: ConverterPool | None = None,
     reader: DocumentReader | None = None,
 ) -> list[Path]:
-    """Write every overview into `year_dir`; returns the overview files.
+    """Write every overview into the school year's folder; returns the overview files.
+    `records` (from the run state) say what the last ones were made from, and are updated.
 
     With a running `pool` (the run's own LibreOffice workers) the teacher overview's PDF costs
     no LibreOffice start.
 
     An overview whose content would come out the same as last time, and whose file is still
-    as written then, is left as it is (see `MadeFrom`): a rerun without changes writes none.
+    as written then, is left as it is: a rerun without changes writes none.
 
     With `options.pdf`, the teacher overview is also converted to PDF with LibreOffice; when
     that fails the Word file is still there and the failure is logged.
 
-    `reader` (from `document_reader`) may already have read the students' Word files.
+    `reader` (from `records.reader()`) may already have read the students' Word files.
     """
     schooljaar, config, today = options.schooljaar, options.config, options.today
-    made_from = MadeFrom.load(year_dir / MADE_FROM)
-    reader = reader or DocumentReader(made_from.documents)
+    year_dir = summary.year_dir
+    reader = reader or records.reader()
     entries = sorted(
         (Entry(o, student_status(o, reader)) for o in summary.outcomes),
         key=lambda e: row_order(e.outcome),
@@ -94,14 +95,13 @@ def write_overviews(
     for name, inputs, write in writers:
         target = year_dir / name
         digest = _digest(name, inputs)
-        if not made_from.unchanged(target, digest):
+        if not records.unchanged(target, digest):
             write(target)
-            made_from.note(target, digest)
+            records.note(target, digest)
         made[name] = target
         if name == DOCENTENOVERZICHT and options.pdf:
-            finish_pdf = start_pdf(target, pool)
-    made_from.documents = {key: facts for key, facts in reader.seen.items() if facts}
-    made_from.save()
+            finish_pdf = start_pdf(target, pool, records)
+    records.keep_read(reader)
     written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
     teachers_pdf = finish_pdf() if finish_pdf is not None else None
     return written if teachers_pdf is None else [*written, teachers_pdf]

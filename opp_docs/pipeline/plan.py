@@ -30,6 +30,7 @@ from opp_docs.models import (
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pipeline.lock import output_lock
+from opp_docs.pipeline.state import BuildState
 
 
 def year_folder(output: Path, schooljaar: SchoolYear) -> Path:
@@ -92,7 +93,10 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
             attach_manifest_documents(summary, year_dir)
             write_intake_report(result, summary.intake_report)
             options = OverviewOptions(schooljaar, config, request.today, pdf=request.pdf)
-            files = write_overviews(summary, year_dir, options)
+            state = BuildState.load(year_dir)
+            state.overviews = state.overviews.current()
+            files = write_overviews(summary, options, state.overviews)
+            state.save()
     return PlanningResult(summary, [summary.intake_report, *files])
 
 

@@ -36,7 +36,6 @@ from opp_docs.models import (
     StudentOutcome,
 )
 from opp_docs.overviews.intake_report import write_intake_report
-from opp_docs.overviews.made_from import document_reader
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConverterPool
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
@@ -125,7 +124,8 @@ class DossierRun:
         with ConverterPool(workers=options.workers, pdfa=options.pdfa) as pool:
             self._documents(pool)
             self.state.save()
-            reader = document_reader(summary.year_dir)
+            overviews = self.state.overviews = self.state.overviews.current()
+            reader = overviews.reader()
             _Collector(self, pool, reader).collect()
             self.state.save()
             write_intake_report(self.intake, summary.year_dir / INTAKE_REPORT)
@@ -133,11 +133,12 @@ class DossierRun:
             say("overzichten schrijven")
             write_overviews(
                 summary,
-                summary.year_dir,
                 OverviewOptions(options.schooljaar, options.config, options.today),
+                overviews,
                 pool=pool,
                 reader=reader,
             )
+            self.state.save()
         return summary
 
     def context(self, outcome: StudentOutcome) -> dict[str, Any]:

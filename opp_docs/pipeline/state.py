@@ -22,12 +22,15 @@ from opp_docs.documents.stamp import parts_digest
 from opp_docs.documents.working_copies import CopyRecords
 from opp_docs.files import sha256_file, write_text_atomic
 from opp_docs.models import DocumentOutcome, Written
+from opp_docs.overviews.made_from import OverviewRecords
 
 STATE = ".opp-docs-state.json"
 JOURNAL = ".opp-docs-journal"
-# 1: the sections as loose dictionaries (this file's keys are the same); 2: typed, with the
-# overviews' records, which version 1 kept in files of their own.
+# 1: the sections as loose dictionaries (this file's keys are the same), the overviews' records
+# in files of their own; 2: typed, with the overviews' records.
 VERSION = 2
+_OLD_OVERVIEWS = ".opp-docs-overzichten.json"
+_OLD_TEACHERS_PDF = ".docentenoverzicht-pdf-bron"
 
 
 @dataclass
@@ -39,6 +42,7 @@ class BuildState:
     # What each document's PDF was made from, by the Word file's path (see `pdf_source`).
     pdfs: dict[str, str] = field(default_factory=dict)
     dossiers: dict[str, Written] = field(default_factory=dict)
+    overviews: OverviewRecords = field(default_factory=OverviewRecords)
     # Salt of the dossier password's digest; made when a run first encrypts.
     password_salt: str | None = None
 
@@ -49,6 +53,10 @@ class BuildState:
         except (OSError, ValueError):
             data = {}
         state = cls(folder) if not isinstance(data, dict) else _from_json(folder, data)
+        if not isinstance(data, dict) or data.get("versie") != VERSION:
+            pdf = folder / "docentenoverzicht.pdf"
+            old = (folder / _OLD_OVERVIEWS, folder / _OLD_TEACHERS_PDF, pdf)
+            state.overviews = OverviewRecords.from_old_files(*old)
         state._replay_journal()
         return state
 
@@ -60,10 +68,14 @@ class BuildState:
             "namen": self.copies.names,
             "pdf": self.pdfs,
             "dossier": {k: _written(v) for k, v in self.dossiers.items()},
+            "overzichten": self.overviews.to_json(),
             "wachtwoordzout": self.password_salt,
         }
         write_text_atomic(self.folder / STATE, json.dumps(data, indent=1, sort_keys=True))
         (self.folder / JOURNAL).unlink(missing_ok=True)
+        # Version 1 kept the overviews' records in files of their own.
+        (self.folder / _OLD_OVERVIEWS).unlink(missing_ok=True)
+        (self.folder / _OLD_TEACHERS_PDF).unlink(missing_ok=True)
 
     def salt(self) -> str:
         """The password salt, made at first use; saved before any dossier depends on it."""
@@ -171,6 +183,7 @@ def _from_json(folder: Path, data: dict[str, Any]) -> BuildState:
         copies=copies,
         pdfs=_strings(data.get("pdf")),
         dossiers=_records(data.get("dossier")),
+        overviews=OverviewRecords.from_json(data.get("overzichten")),
         password_salt=salt if isinstance(salt, str) else None,
     )
 

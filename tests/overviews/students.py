@@ -22,6 +22,7 @@ from opp_docs.models import (
     SchoolYear,
     StudentOutcome,
 )
+from opp_docs.overviews.made_from import OverviewRecords
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from tests.helpers import word_file
 
@@ -71,9 +72,16 @@ def plan_documents(folder: Path, plan_kind: DocumentKind, **plan: Any) -> list[D
     ]
 
 
-def write(year_dir: Path, *outcomes: StudentOutcome, today: dt.date) -> dict[str, Path]:
+def write(
+    year_dir: Path,
+    *outcomes: StudentOutcome,
+    today: dt.date,
+    records: OverviewRecords | None = None,
+) -> dict[str, Path]:
+    """The overviews of `outcomes`; with the `records` of a run before, as a rerun."""
     options = OverviewOptions(YEAR, CONFIG, today, pdf=False)
-    paths = write_overviews(summary(year_dir, *outcomes), year_dir, options)
+    made_from = OverviewRecords() if records is None else records
+    paths = write_overviews(summary(year_dir, *outcomes), options, made_from)
     return {p.name: p for p in paths}
 
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from opp_docs.cli import main
 from opp_docs.demo.cohort import write_example_intake
 from opp_docs.models import DocumentKind, StudentOutcome
+from opp_docs.overviews.made_from import OverviewRecords
 from opp_docs.overviews.teachers import DOCENTENOVERZICHT
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConversionResult
@@ -144,10 +145,10 @@ def test_teacher_pdf_is_only_remade_when_the_overview_changed(
     monkeypatch.setattr("opp_docs.overviews.teachers.convert_files", fake_convert)
     today = dt.date(2026, 9, 1)
 
+    records = OverviewRecords()
+
     def run(*outcomes: StudentOutcome) -> None:
-        write_overviews(
-            summary(tmp_path, *outcomes), tmp_path, OverviewOptions(YEAR, CONFIG, today)
-        )
+        write_overviews(summary(tmp_path, *outcomes), OverviewOptions(YEAR, CONFIG, today), records)
 
     run(*cohort)
     run(*cohort)

@@ -10,6 +10,7 @@ from opp_docs.demo.cohort import write_example_intake
 from opp_docs.models import DocumentKind, StudentOutcome
 from opp_docs.overviews.bron import BRON_AANMELDING
 from opp_docs.overviews.ics import PLANNING
+from opp_docs.overviews.made_from import OverviewRecords
 from opp_docs.overviews.teachers import DOCENTENOVERZICHT
 from opp_docs.overviews.worklist import OVERZICHT
 from opp_docs.pipeline.plan import PlanningRequest, run_planning
@@ -98,28 +99,30 @@ def test_a_rerun_rewrites_only_the_overviews_that_changed(
         # Every overview is replaced as a whole, so a rewritten file is a new file.
         return {name: (tmp_path / name).stat().st_ino for name in OVERVIEWS}
 
-    write(tmp_path, *cohort, today=D(2026, 9, 1))
+    records = OverviewRecords()
+    write(tmp_path, *cohort, today=D(2026, 9, 1), records=records)
     first = inodes()
-    write(tmp_path, *cohort, today=D(2026, 9, 1))
+    write(tmp_path, *cohort, today=D(2026, 9, 1), records=records)
     assert inodes() == first
     # Another day: the dates and colours change, the calendar does not.
-    write(tmp_path, *cohort, today=D(2026, 9, 2))
+    write(tmp_path, *cohort, today=D(2026, 9, 2), records=records)
     second = inodes()
     assert {n for n in OVERVIEWS if second[n] != first[n]} == set(OVERVIEWS) - {PLANNING}
     # A file someone changed is written again, whole.
     (tmp_path / OVERZICHT).write_bytes(b"kapot")
-    write(tmp_path, *cohort, today=D(2026, 9, 2))
+    write(tmp_path, *cohort, today=D(2026, 9, 2), records=records)
     assert len(table(tmp_path / OVERZICHT)[1]) == len(cohort)
 
 
 def test_a_rerun_reads_a_plan_that_staff_changed(
     tmp_path: Path, cohort: list[StudentOutcome]
 ) -> None:
-    write(tmp_path, *cohort, today=D(2026, 10, 5))
+    records = OverviewRecords()
+    write(tmp_path, *cohort, today=D(2026, 10, 5), records=records)
     sem = next(o for o in cohort if o.leerling.leerlingnummer == "990001")
     plan = next(d.docx for d in sem.documents if d.kind is DocumentKind.OPP)
     word_file(plan, advice=("Sem zit bij het raam.",), prompts=0)
-    files = write(tmp_path, *cohort, today=D(2026, 10, 5))
+    files = write(tmp_path, *cohort, today=D(2026, 10, 5), records=records)
     rows = {r["Leerlingnummer"]: r for r in table(files[OVERZICHT])[1]}
     assert rows["990001"]["Plan af"] == "ja"
     assert "Sem zit bij het raam." in "\n".join(docx_lines(files[DOCENTENOVERZICHT]))

@@ -103,3 +103,20 @@ def test_a_folder_of_the_previous_version_converts_nothing_and_keeps_edits_safe(
     (opp,) = docs_of(manifest, "990401", "opp")
     assert opp["bewerkt"] is True
     assert len(list(plan.parent.glob("*(nieuwe versie).docx"))) == 1
+
+
+def test_the_overviews_records_of_the_previous_version_are_taken_over(tmp_path: Path) -> None:
+    (tmp_path / "overzicht.xlsx").write_bytes(b"xlsx")
+    (tmp_path / "docentenoverzicht.pdf").write_bytes(b"%PDF")
+    old = {"code": "oud", "bestanden": {"overzicht.xlsx": ["in", "sha"]}, "documenten": {}}
+    (tmp_path / ".opp-docs-overzichten.json").write_text(json.dumps(old))
+    (tmp_path / ".docentenoverzicht-pdf-bron").write_text("inhoud")
+
+    state = BuildState.load(tmp_path)
+    assert state.overviews.files == {"overzicht.xlsx": Written("in", "sha")}
+    # Made by another version of the code: only the PDF's record, which does not depend on it.
+    current = state.overviews.current()
+    assert current.files == {}
+    assert current.unchanged(tmp_path / "docentenoverzicht.pdf", "inhoud")
+    state.save()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [STATE]
