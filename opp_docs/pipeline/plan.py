@@ -7,20 +7,18 @@ single student document (`opp-docs planning`).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
-from opp_docs.files import inside, private_files, sha256_file
+from opp_docs.documents.student_files import StudentFiles, WordFile, dossier_name
+from opp_docs.files import private_files
 from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
+    DOCUMENTS_PER_ROUTE,
     INTAKE_REPORT,
-    DocumentKind,
     DocumentOutcome,
     IntakeResult,
     RunSummary,
@@ -79,8 +77,8 @@ class PlanningRequest:
 
 
 def run_planning(request: PlanningRequest) -> PlanningResult:
-    """Read the intake, decide routes and deadlines, take the documents from the last run's
-    manifest as they are on disk now, and write the intake report and the overviews.
+    """Read the intake, decide routes and deadlines, take the documents on disk as they are
+    now, and write the intake report and the overviews.
 
     Renders and converts no student document, so it takes seconds."""
     schooljaar, config = request.schooljaar, request.config
@@ -90,10 +88,10 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
         year_dir.mkdir(parents=True, exist_ok=True)
         with output_lock(year_dir):
             summary = plan_summary(result, year_dir, schooljaar, config)
-            attach_manifest_documents(summary, year_dir)
             write_intake_report(result, summary.intake_report)
             options = OverviewOptions(schooljaar, config, request.today, pdf=request.pdf)
             state = BuildState.load(year_dir)
+            attach_documents(summary, state, schooljaar)
             state.overviews = state.overviews.current()
             files = write_overviews(summary, options, state.overviews)
             state.save()
@@ -123,58 +121,45 @@ def plan_summary(
     return summary
 
 
-def attach_manifest_documents(summary: RunSummary, year_dir: Path) -> None:
-    """Give each student the documents and dossier the last run's manifest lists, as they are
-    on disk now: `bewerkt` when the file differs from what the software wrote."""
-    entries = {e.get("leerlingnummer"): e for e in _manifest_students(summary.manifest)}
+def attach_documents(summary: RunSummary, state: BuildState, schooljaar: SchoolYear) -> None:
+    """Give each student the Word files on disk that are theirs (found by what the files say
+    they are, as a run finds them), the dossier, and what to do when the last run's
+    documents no longer match: a route that changed, a document gone, an edit without PDF."""
+    numbers = {o.leerling.leerlingnummer for o in summary.outcomes}
+    files = StudentFiles(summary.year_dir, schooljaar, state.copies.written)
     for outcome in summary.outcomes:
-        entry = entries.get(outcome.leerling.leerlingnummer)
-        if entry is None:
-            continue
-        route = outcome.decision.route
-        if entry.get("route") != route.value:
+        number, route = outcome.leerling.leerlingnummer, outcome.decision.route
+        before = state.routes.get(number)
+        if before is not None and before != route.value:
             outcome.problems.append(
-                f"De route is sinds de laatste run veranderd (was {entry.get('route')}, nu "
+                f"De route is sinds de laatste run veranderd (was {before}, nu "
                 f"{route.value}): draai 'opp-docs dossiers' voor de documenten."
             )
-        for doc in _list(entry.get("documenten")):
-            try:
-                kind = DocumentKind(str(doc.get("soort")))
-                docx_path = inside(year_dir, year_dir / str(doc["docx"]))
-            except (ValueError, KeyError, TypeError):
-                continue
-            if not docx_path.exists():
+        found = {kind: files.documents(number, kind) for kind in DOCUMENTS_PER_ROUTE[route]}
+        if not any(found.values()):
+            continue
+        outcome.folder, _ = files.home(outcome.leerling, numbers)
+        for kind, words in found.items():
+            if not words:
                 outcome.problems.append(
-                    f"{docx_path.name} ontbreekt; draai 'opp-docs dossiers' om het opnieuw "
-                    "te maken."
+                    f"{kind.titel} ontbreekt; draai 'opp-docs dossiers' om het opnieuw te maken."
                 )
-                continue
-            written = str(doc.get("sha256", ""))
-            bewerkt = sha256_file(docx_path) != written
-            if bewerkt and not doc.get("bewerkt"):
+            for word in words:
+                outcome.documents.append(_document(word, state))
+        dossier = outcome.folder / dossier_name(outcome.leerling)
+        outcome.dossier = dossier if dossier.exists() else None
+        for doc in outcome.documents:
+            if doc.bewerkt and not any(state.pdf_is_current(doc, pdfa) for pdfa in (False, True)):
                 outcome.problems.append(
-                    f"{docx_path.name} is bewerkt sinds de laatste run; draai 'opp-docs "
+                    f"{doc.docx.name} is bewerkt sinds de laatste run; draai 'opp-docs "
                     "dossiers' om PDF en dossier bij te werken."
                 )
-            pdf = docx_path.with_suffix(".pdf")
-            outcome.documents.append(DocumentOutcome(kind, docx_path, pdf, written, bewerkt))
-        if outcome.documents and isinstance(entry.get("dossier"), str):
-            try:
-                dossier = inside(year_dir, year_dir / entry["dossier"])
-            except ValueError:
-                continue
-            outcome.folder = dossier.parent
-            outcome.dossier = dossier if dossier.exists() else None
 
 
-def _manifest_students(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if isinstance(data, dict):
-        yield from _list(data.get("leerlingen"))
-
-
-def _list(value: object) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+def _document(word: WordFile, state: BuildState) -> DocumentOutcome:
+    # Planning renders nothing: a file of the previous version without a record counts as
+    # ours here; the run itself compares it with what it would write.
+    record = state.copies.written.get(word.path.relative_to(state.folder).as_posix())
+    written = record.sha256 if record is not None else ""
+    pdf = word.path.with_suffix(".pdf")
+    return DocumentOutcome(word.kind, word.path, pdf, written, bewerkt=word.ours is False)

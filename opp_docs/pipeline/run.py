@@ -130,6 +130,9 @@ class DossierRun:
             self.state.save()
             write_intake_report(self.intake, summary.year_dir / INTAKE_REPORT)
             write_manifest(summary, options.schooljaar)
+            self.state.routes = {
+                o.leerling.leerlingnummer: o.decision.route.value for o in summary.outcomes
+            }
             say("overzichten schrijven")
             write_overviews(
                 summary,

@@ -43,6 +43,8 @@ class BuildState:
     pdfs: dict[str, str] = field(default_factory=dict)
     dossiers: dict[str, Written] = field(default_factory=dict)
     overviews: OverviewRecords = field(default_factory=OverviewRecords)
+    # Each student's route at the last run, for `opp-docs planning` to see a change.
+    routes: dict[str, str] = field(default_factory=dict)
     # Salt of the dossier password's digest; made when a run first encrypts.
     password_salt: str | None = None
 
@@ -69,6 +71,7 @@ class BuildState:
             "pdf": self.pdfs,
             "dossier": {k: _written(v) for k, v in self.dossiers.items()},
             "overzichten": self.overviews.to_json(),
+            "routes": self.routes,
             "wachtwoordzout": self.password_salt,
         }
         write_text_atomic(self.folder / STATE, json.dumps(data, indent=1, sort_keys=True))
@@ -184,6 +187,7 @@ def _from_json(folder: Path, data: dict[str, Any]) -> BuildState:
         pdfs=_strings(data.get("pdf")),
         dossiers=_records(data.get("dossier")),
         overviews=OverviewRecords.from_json(data.get("overzichten")),
+        routes=_strings(data.get("routes")),
         password_salt=salt if isinstance(salt, str) else None,
     )
 

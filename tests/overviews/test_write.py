@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from opp_docs.demo.cohort import write_example_intake
-from opp_docs.models import DocumentKind, StudentOutcome
+from opp_docs.models import DocumentKind, StudentOutcome, Written
 from opp_docs.overviews.bron import BRON_AANMELDING
 from opp_docs.overviews.ics import PLANNING
 from opp_docs.overviews.made_from import OverviewRecords
 from opp_docs.overviews.teachers import DOCENTENOVERZICHT
 from opp_docs.overviews.worklist import OVERZICHT
 from opp_docs.pipeline.plan import PlanningRequest, run_planning
+from opp_docs.pipeline.state import BuildState
 from tests.helpers import word_file
 from tests.overviews.students import CONFIG, YEAR, D, docx_lines, table, write
 
@@ -24,34 +24,17 @@ def test_every_file_is_written_whole(tmp_path: Path, cohort: list[StudentOutcome
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
 
 
-def test_run_planning_reads_the_intake_and_the_manifest(tmp_path: Path) -> None:
+def test_run_planning_reads_the_intake_and_the_documents_on_disk(tmp_path: Path) -> None:
     intake, output = tmp_path / "intake", tmp_path / "output"
     write_example_intake(intake, YEAR)
     year = output / str(YEAR)
     folder = year / "leerlingen" / "990101 Jansen, Sem"
     plan = word_file(folder / "opp - Sem Jansen.docx", advice=("Korte instructies.",))
-    written_by_software = "0" * 64
-    manifest = {
-        "schooljaar": str(YEAR),
-        "leerlingen": [
-            {
-                "leerlingnummer": "990101",
-                "route": "opp",
-                "documenten": [
-                    {"soort": "opp", "docx": plan.relative_to(year).as_posix(), "pdf": None,
-                     "sha256": written_by_software, "bewerkt": False},
-                    {"soort": "informatiebrief", "docx": "../../buiten.docx", "pdf": None,
-                     "sha256": "", "bewerkt": False},
-                    {"soort": "eindevaluatie", "docx": "leerlingen/weg.docx", "pdf": None,
-                     "sha256": "", "bewerkt": False},
-                ],
-                "dossier": None,
-            },
-            {"leerlingnummer": "990102", "route": "volgen", "documenten": [], "dossier": None},
-        ],
-    }  # fmt: skip
-    year.mkdir(parents=True, exist_ok=True)
-    (year / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    # The last run wrote other bytes there, and saw 990102 on another route.
+    state = BuildState(year)
+    state.copies.written[plan.relative_to(year).as_posix()] = Written("invoer", "0" * 64)
+    state.routes = {"990101": "opp", "990102": "volgen"}
+    state.save()
 
     result = run_planning(PlanningRequest(intake, output, YEAR, CONFIG, D(2026, 9, 20), pdf=False))
 
@@ -66,14 +49,14 @@ def test_run_planning_reads_the_intake_and_the_manifest(tmp_path: Path) -> None:
     assert sem["Documenten"] == "OPP"
     assert sem["Bewerkt door medewerker"] == "OPP"
     assert "is bewerkt sinds de laatste run" in sem["Problemen"]
-    assert "weg.docx ontbreekt" in sem["Problemen"]
-    assert "buiten" not in sem["Problemen"]
+    assert "Eindevaluatie ontbreekt" in sem["Problemen"]
     assert "De route is sinds de laatste run veranderd (was volgen" in rows["990102"]["Problemen"]
     assert rows["990102"]["Documenten"] == "nog geen"
     lines = "\n".join(docx_lines(year / DOCENTENOVERZICHT))
     assert "Korte instructies." in lines
     # Nothing else was made, and the intake is untouched.
     assert sorted(p.name for p in folder.iterdir()) == ["opp - Sem Jansen.docx"]
+    assert BuildState.load(year).routes == state.routes
     assert not (year / ".opp-docs.lock").exists()
 
 

@@ -10,7 +10,10 @@ from typing import Any
 import docx
 import pytest
 
+from opp_docs.config import Config
 from opp_docs.files import STUDENTS_DIR
+from opp_docs.models import SchoolYear
+from opp_docs.pipeline.plan import PlanningRequest, run_planning
 from opp_docs.pipeline.state import STATE
 from tests.helpers import words_in
 from tests.pipeline.staff import (
@@ -193,3 +196,23 @@ def test_a_lost_state_file_with_files_of_the_previous_version(tmp_path: Path) ->
 
     assert not any(d["bewerkt"] for d in entry(manifest, "990207")["documenten"])
     assert list(folder.rglob("*nieuwe versie*")) == []
+
+
+def test_planning_finds_the_documents_of_a_renamed_folder(tmp_path: Path) -> None:
+    student = {"nummer": "990208"}
+    intake, out = write_intake(tmp_path / "intake", student), tmp_path / "out"
+    manifest = run(intake, out)
+    (opp,) = docs_of(manifest, "990208", "opp")
+    type_into(out / YEAR / opp["docx"], "Typed before planning.")
+    (folder,) = student_folders(out)
+    folder.rename(folder.with_name(folder.name + " - afgerond"))
+
+    result = run_planning(PlanningRequest(intake, out, SchoolYear.parse(YEAR), Config(), pdf=False))
+
+    (outcome,) = result.summary.outcomes
+    assert {d.kind.value for d in outcome.documents} == {
+        "informatiebrief", "opp", "ondertekeningsblad", "tussenevaluatie", "eindevaluatie"
+    }  # fmt: skip
+    assert [d.kind.value for d in outcome.documents if d.bewerkt] == ["opp"]
+    assert outcome.dossier is not None and outcome.dossier.parent.name.endswith("afgerond")
+    assert not any("ontbreekt" in p for p in outcome.problems)
