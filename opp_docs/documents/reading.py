@@ -9,7 +9,6 @@ files that changed.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import re
@@ -24,16 +23,16 @@ from lxml import etree
 
 from opp_docs.documents.ooxml import DOCUMENT, W
 from opp_docs.documents.render import PROMPT_STYLE, parsed_styles, prompts_in, styled
-from opp_docs.models import Deadlines, DocumentKind, StudentOutcome
+from opp_docs.models import DeadlineKind, DocumentKind, StudentOutcome
 
-# The steps of the procedure in order, by their deadline key (as in the manifest).
-STEPS = tuple(field.name for field in dataclasses.fields(Deadlines))
+# The steps of the procedure in order, by their deadline.
+STEPS = tuple(DeadlineKind)
 # Steps whose completion the software can see: their document holds no prompts any more.
-VISIBLE_STEPS: dict[DocumentKind, str] = {
-    DocumentKind.OPP: "opp",
-    DocumentKind.OPP_LIGHT: "opp",
-    DocumentKind.TUSSENEVALUATIE: "tussenevaluatie",
-    DocumentKind.EINDEVALUATIE: "eindevaluatie",
+VISIBLE_STEPS: dict[DocumentKind, DeadlineKind] = {
+    DocumentKind.OPP: DeadlineKind.OPP,
+    DocumentKind.OPP_LIGHT: DeadlineKind.OPP,
+    DocumentKind.TUSSENEVALUATIE: DeadlineKind.TUSSENEVALUATIE,
+    DocumentKind.EINDEVALUATIE: DeadlineKind.EINDEVALUATIE,
 }
 
 

@@ -12,25 +12,12 @@ from icalendar import Calendar, Event
 
 from opp_docs.config import Config
 from opp_docs.files import write_bytes_atomic
-from opp_docs.models import Route, SchoolYear
+from opp_docs.models import SchoolYear
 from opp_docs.overviews.entries import Entry
 from opp_docs.overviews.sheets import clean
 from opp_docs.overviews.worklist import OVERZICHT
 
 PLANNING = "planning.ics"
-
-
-def task(key: str, route: Route) -> str:
-    """What must happen by deadline `key`, as the calendar shows it."""
-    plan = route.label
-    return {
-        "informatiebrief": "Informatiebrief naar ouders",
-        "bron": "BRON-aanmelding (notitie in SOMtoday)",
-        "opp": f"{plan} vaststellen",
-        "ondertekening": f"{plan} ondertekenen",
-        "tussenevaluatie": f"Tussenevaluatie {plan}",
-        "eindevaluatie": f"Eindevaluatie {plan}",
-    }[key]
 
 
 def event_uid(schooljaar: SchoolYear, leerlingnummer: str, key: str) -> str:
@@ -62,7 +49,7 @@ def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[
             deadlines.append(
                 Deadline(
                     uid=clean(event_uid(schooljaar, leerling.leerlingnummer, key)),
-                    summary=clean(f"{task(key, route)} – {leerling.naam}"),
+                    summary=clean(f"{key.task(route)} – {leerling.naam}"),
                     day=day,
                     category=route.label,
                     description=clean(

@@ -12,7 +12,12 @@ from openpyxl import Workbook
 
 from opp_docs.documents.formatting import ja_nee
 from opp_docs.documents.reading import StudentStatus
-from opp_docs.models import DOCUMENTS_PER_ROUTE, DocumentKind, SchoolYear, StudentOutcome
+from opp_docs.models import (
+    DOCUMENTS_PER_ROUTE,
+    DeadlineKind,
+    SchoolYear,
+    StudentOutcome,
+)
 from opp_docs.overviews.entries import Entry
 from opp_docs.overviews.sheets import (
     Column,
@@ -26,25 +31,6 @@ from opp_docs.overviews.sheets import (
 
 OVERZICHT = "overzicht.xlsx"
 
-# Deadline keys as in the manifest, in procedure order, with their column header.
-DEADLINE_HEADERS: dict[str, str] = {
-    "informatiebrief": "Deadline informatiebrief",
-    "bron": "Deadline BRON-aanmelding",
-    "opp": "Deadline plan vastgesteld",
-    "ondertekening": "Deadline ondertekening",
-    "tussenevaluatie": "Deadline tussenevaluatie",
-    "eindevaluatie": "Deadline eindevaluatie",
-}
-SHORT_NAMES: dict[DocumentKind, str] = {
-    DocumentKind.INFORMATIEBRIEF: "informatiebrief",
-    DocumentKind.OPP: "OPP",
-    DocumentKind.OPP_LIGHT: "OPP light",
-    DocumentKind.ONDERTEKENINGSBLAD: "ondertekeningsblad",
-    DocumentKind.TUSSENEVALUATIE: "tussenevaluatie",
-    DocumentKind.EINDEVALUATIE: "eindevaluatie",
-}
-
-
 OVERZICHT_COLUMNS: tuple[Column, ...] = (
     Column("Leerlingnummer", 14),
     Column("Naam", 30),
@@ -53,7 +39,7 @@ OVERZICHT_COLUMNS: tuple[Column, ...] = (
     Column("Route", 20),
     Column("Reden", 50, wrap=True),
     Column("Besluit teamleider", 10, center=True),
-    *(Column(header, 12, center=True) for header in DEADLINE_HEADERS.values()),
+    *(Column(kind.header, 12, center=True) for kind in DeadlineKind),
     Column("Documenten", 30, wrap=True),
     Column("Bewerkt door medewerker", 24, wrap=True),
     Column("Plan af", 8, center=True),
@@ -61,7 +47,7 @@ OVERZICHT_COLUMNS: tuple[Column, ...] = (
     Column("Dossier", 8, center=True),
     Column("Problemen", 60, wrap=True),
 )
-_FIRST_DEADLINE = [c.header for c in OVERZICHT_COLUMNS].index(DEADLINE_HEADERS["informatiebrief"])
+_FIRST_DEADLINE = [c.header for c in OVERZICHT_COLUMNS].index(DeadlineKind.INFORMATIEBRIEF.header)
 
 
 def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]:
@@ -70,7 +56,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
     plan = route.has_plan
     existing = [d for d in outcome.documents if d.docx.exists()]
     if existing:
-        documents = ", ".join(SHORT_NAMES[d.kind] for d in existing)
+        documents = ", ".join(d.kind.short for d in existing)
     else:
         documents = "nog geen" if DOCUMENTS_PER_ROUTE[route] else ""
     problems = list(outcome.problems) + list(status.problems)
@@ -79,7 +65,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
             0, "Krijgt geen nieuwe documenten tot de intake is verbeterd (zie intake-rapport)."
         )
     deadlines: list[Value] = (
-        list(outcome.deadlines.as_dict().values()) if plan else [None] * len(DEADLINE_HEADERS)
+        list(outcome.deadlines.as_dict().values()) if plan else [None] * len(DeadlineKind)
     )
     plan_af = "" if status.plan_prompts is None else ja_nee(status.plan_prompts == 0)
     return [
@@ -92,7 +78,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
         ja_nee(outcome.decision.besluit),
         *deadlines,
         documents,
-        ", ".join(SHORT_NAMES[d.kind] for d in existing if d.bewerkt),
+        ", ".join(d.kind.short for d in existing if d.bewerkt),
         plan_af,
         status.plan_prompts,
         ja_nee(outcome.dossier is not None and outcome.dossier.exists()) if plan else "",
