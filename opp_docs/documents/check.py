@@ -1,11 +1,11 @@
-"""Check the Word templates before anything is rendered, and list the fields they may use.
+"""Check the Word templates before anything is rendered.
 
 Staff edit the templates in Word. Word splits text into runs as it likes, autocorrects, and keeps
 deleted text around in tracked changes, so a template that looks right can still fail or quietly
 lose formatting when docxtpl renders it. `check_templates` finds those problems up front, names
 the template and the spot in its text, and says what to do; `opp-docs templates check` and the
-pipeline both run it. `list_fields` is the reference for `opp-docs templates velden`: it is
-generated from the context the pipeline really builds, so it cannot drift from it.
+pipeline both run it. Field names are checked against the context the pipeline really builds
+(`fields_reference`).
 """
 
 from __future__ import annotations
