@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from opp_docs.cli import main
 from opp_docs.intake import legacy
@@ -43,6 +44,31 @@ def test_ods_and_xls_are_converted_without_touching_the_intake(tmp_path: Path, f
     assert sorted(p.name for p in intake.iterdir()) == [f"bron.{fmt}"]
     assert [s.leerlingnummer for s in result.leerlingen] == ["2", "012345"]
     assert result.leerlingen[1].geboortedatum == dt.date(2014, 5, 3)
+
+
+@pytest.mark.libreoffice
+@needs_soffice
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_ods_and_xls_keep_zero_padding_dates_and_hidden_sheets(tmp_path: Path, fmt: str) -> None:
+    # What any other .xls/.ods reader must match. python-calamine 0.9 does not: it has no number
+    # formats, so 012345 shown as '000000' becomes 12345, and it reads 28-2-1900 in an .ods as
+    # 27-2-1900.
+    write_xlsx(
+        tmp_path / "bron.xlsx",
+        {"Blad1": [registration("0")], "Oud": [registration("990009")]},
+        hidden=["Oud"],
+    )
+    workbook = load_workbook(tmp_path / "bron.xlsx")
+    cell = workbook["Blad1"]["A2"]
+    cell.value, cell.number_format = 12345, "000000"
+    workbook.save(tmp_path / "bron.xlsx")
+    intake = tmp_path / "intake"
+    soffice_convert(tmp_path / "bron.xlsx", fmt, intake)
+    result = read(intake)
+    assert blocking(result) == []
+    [sanne] = result.leerlingen
+    assert (sanne.leerlingnummer, sanne.geboortedatum) == ("012345", dt.date(2014, 5, 3))
+    assert f"bron.{fmt}: verborgen blad 'Oud' is overgeslagen." in result.notes
 
 
 # --- "Excel" downloads that are a web page or text ---------------------------------------
