@@ -27,7 +27,7 @@ from opp_docs.errors import IntakeFilesError, TemplateError
 from opp_docs.intake import limits as intake
 from opp_docs.intake.folder import read_intake
 from opp_docs.models import Leerling, SchoolYear
-from opp_docs.pdf.dossier import Part, build_dossier
+from opp_docs.pdf.dossier import DossierInfo, Part, build_dossier
 from opp_docs.pdf.pool import ConverterPool
 from opp_docs.pipeline import dossiers, run
 from opp_docs.pipeline.plan import run_check
@@ -333,9 +333,9 @@ def dossier(tmp_path: Path, password: str | None) -> Path:
         blank_pdf(tmp_path / "voorblad.pdf"),
         [Part("OPP", blank_pdf(tmp_path / "opp.pdf", 2))],
         target,
-        title="Dossier OPP Sanne de Vries",
-        school="Het College",
-        leerlingnummer="123456",
+        info=DossierInfo(
+            title="Dossier OPP Sanne de Vries", school="Het College", leerlingnummer="123456"
+        ),
         password=password,
     )
     return target

@@ -27,6 +27,16 @@ class Part:
 
 
 @dataclass(frozen=True)
+class DossierInfo:
+    """What the dossier's document information says: shown by PDF readers, and read back by
+    `dossier_student` to know a dossier of ours."""
+
+    title: str
+    school: str
+    leerlingnummer: str
+
+
+@dataclass(frozen=True)
 class _Appended:
     """One PDF in the dossier: its bookmark's title, where it starts, its own top-level
     bookmarks as copied into the dossier (they go below its bookmark), its PDF version."""
@@ -57,9 +67,7 @@ def build_dossier(
     parts: Sequence[Part],
     target: Path,
     *,
-    title: str,
-    school: str,
-    leerlingnummer: str,
+    info: DossierInfo,
     password: str | None = None,
 ) -> list[str]:
     """Write the dossier atomically; returns the titles of parts that could not be read.
@@ -79,10 +87,10 @@ def build_dossier(
         _nest_outlines(dossier, appended)
         dossier.docinfo = dossier.make_indirect(
             Dictionary(
-                Title=title,
-                Author=school,
-                Subject=f"Leerlingnummer {leerlingnummer}",
-                Keywords=f"OPP; vertrouwelijk; {leerlingnummer}",
+                Title=info.title,
+                Author=info.school,
+                Subject=f"Leerlingnummer {info.leerlingnummer}",
+                Keywords=f"OPP; vertrouwelijk; {info.leerlingnummer}",
                 Creator="opp-docs",
             )
         )

@@ -16,7 +16,13 @@ from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.documents.student_files import dossier_name
 from opp_docs.files import sha256_file, write_bytes_atomic
 from opp_docs.models import StudentOutcome
-from opp_docs.pdf.dossier import Part, build_dossier, contents_pages, dossier_student
+from opp_docs.pdf.dossier import (
+    DossierInfo,
+    Part,
+    build_dossier,
+    contents_pages,
+    dossier_student,
+)
 from opp_docs.pipeline.state import BuildState
 
 
@@ -92,9 +98,11 @@ class Dossiers:
             cover_pdf,
             cover.parts,
             cover.dossier,
-            title=f"Dossier {outcome.decision.route.label} {outcome.leerling.naam}",
-            school=self.settings.config.school_naam,
-            leerlingnummer=outcome.leerling.leerlingnummer,
+            info=DossierInfo(
+                title=f"Dossier {outcome.decision.route.label} {outcome.leerling.naam}",
+                school=self.settings.config.school_naam,
+                leerlingnummer=outcome.leerling.leerlingnummer,
+            ),
             password=self.settings.password,
         )
         for titel in skipped:

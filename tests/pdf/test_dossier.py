@@ -8,7 +8,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 from pypdf import PdfReader
 
-from opp_docs.pdf.dossier import Part, build_dossier
+from opp_docs.pdf.dossier import DossierInfo, Part, build_dossier
 
 
 def make_pdf(path: Path, pages: int, headings: list[tuple[str, int]]) -> Path:
@@ -71,9 +71,7 @@ def test_dossier_nests_each_parts_bookmarks_and_keeps_a_reports_form(tmp_path: P
         cover,
         [Part("OPP", plan), Part("Informatiebrief", letter), Part("Rapport", report, ours=False)],
         target,
-        title="Dossier",
-        school="School",
-        leerlingnummer="990001",
+        info=DossierInfo(title="Dossier", school="School", leerlingnummer="990001"),
     )
 
     assert skipped == []
@@ -101,9 +99,7 @@ def dossier_with_report(tmp_path: Path, report: Path) -> Path:
         cover,
         [Part("Rapport", report, ours=False)],
         target,
-        title="D",
-        school="S",
-        leerlingnummer="1",
+        info=DossierInfo(title="D", school="S", leerlingnummer="1"),
     )
     return target
 
