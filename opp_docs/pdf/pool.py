@@ -1,13 +1,13 @@
-"""Word → PDF (and other formats) with LibreOffice headless.
+"""Word → PDF (and other formats) with LibreOffice headless: the pool and its queue.
 
 Starting LibreOffice costs about a second; converting one document in a running LibreOffice costs
 a tenth of that. So a pool of long-lived LibreOffice workers (one per core by default), each with
 its own profile, converts the documents one by one through UNO: each worker is a small script
 (`lo_script.py`) run by a Python that has the `uno` module (Debian: python3-uno), which starts
-and drives one `soffice`. Word files reach LibreOffice as lean copies without their unused
-styles (`_lean_docx.py`), which saves it a third of its work and changes nothing on the page.
-Files submitted as a group (`submit_group`) are joined into one file, converted once and cut
-apart again (`_merged_docx.py`): LibreOffice's cost is mostly per file, not per page.
+and drives one `soffice` (`worker.py`). Word files reach LibreOffice as lean copies without
+their unused styles (`lean.py`), which saves it a third of its work and changes nothing on the
+page. Files submitted as a group (`submit_group`) are joined into one file, converted once and
+cut apart again (`join.py`): LibreOffice's cost is mostly per file, not per page.
 
 Safety: every conversion has a timeout. A worker that hangs or crashes is killed with its whole
 process group and replaced, and the document is tried once more; a document that fails twice is
@@ -15,8 +15,8 @@ reported by path while the others go on. Workers are recycled after a number of 
 LibreOffice process outlives the pool: process groups and `finally` for exceptions and Ctrl-C,
 `atexit` for a forgotten pool, and a watchdog in the worker for a killed opp-docs.
 
-Without `uno` the pool falls back to batches: one `soffice --convert-to` per batch of documents,
-N batches in parallel, a failed batch retried one document at a time.
+Without `uno` the pool falls back to batches (`opp_docs.office`): one `soffice --convert-to` per
+batch of documents, N batches in parallel, a failed batch retried one document at a time.
 """
 
 from __future__ import annotations
@@ -27,9 +27,7 @@ import functools
 import json
 import os
 import queue
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -40,19 +38,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from opp_docs.office import (
-    FAILED_TO_OPEN,
-    START_TIMEOUT,
-    find_soffice,
-    new_work_dir,
-    run_batch,
-)
+from opp_docs.files import atomic_path
+from opp_docs.office import FAILED_TO_OPEN, find_soffice, new_work_dir, run_batch
 from opp_docs.pdf.join import Metadata, compatible_groups, merge, split_pdf
 from opp_docs.pdf.lean import LeanCopies
+from opp_docs.pdf.worker import Worker, WorkerFailed, WorkerHung, Workers
 
-WORKER_SCRIPT = Path(__file__).with_name("lo_script.py")
 # Names a Python with the `uno` module, for installations where it is not /usr/bin/python3.
 UNO_PYTHON_ENV = "OPP_DOCS_UNO_PYTHON"
 # Seconds for one document in a running LibreOffice; normal documents take well under one.
@@ -102,7 +94,6 @@ def convert_files(
     *,
     fmt: str = "pdf",
     workers: int | None = None,
-    pdfa: bool = False,
     timeout: float = CONVERSION_TIMEOUT,
 ) -> ConversionResult:
     """Convert each source to its target (same index); the target is replaced atomically.
@@ -113,10 +104,14 @@ def convert_files(
         return ConversionResult({}, {})
     jobs = list(zip(sources, targets, strict=True))
     n = max(1, min(workers or default_workers(), len(jobs)))
-    with ConverterPool(fmt=fmt, workers=n, pdfa=pdfa, timeout=timeout) as pool:
+    with ConverterPool(fmt=fmt, workers=n, timeout=timeout) as pool:
         for source, target in jobs:
             pool.submit(source, target)
         return pool.wait()
+
+
+class _NotConverted(Exception):
+    """Raised when LibreOffice answered but made no file; the target stays as it was."""
 
 
 @dataclass
@@ -135,6 +130,9 @@ class ConverterPool:
     Use as a context manager; leaving the block stops every LibreOffice it started. Workers start
     on demand (none for a run that converts nothing)."""
 
+    # Conversions after which a worker is replaced; a test may lower it before the first submit.
+    recycle_after = RECYCLE_AFTER
+
     def __init__(
         self,
         *,
@@ -142,15 +140,13 @@ class ConverterPool:
         workers: int | None = None,
         pdfa: bool = False,
         timeout: float = CONVERSION_TIMEOUT,
-        recycle_after: int = RECYCLE_AFTER,
         lean_copies: bool = True,
     ) -> None:
         self.ext, _, self.export_filter = fmt.partition(":")
         self.size = max(1, workers or default_workers())
         self.pdfa = pdfa
         self.timeout = timeout
-        self.recycle_after = recycle_after
-        # Word files go to LibreOffice without their unused styles (see _lean_docx).
+        # Word files go to LibreOffice without their unused styles (see lean.py).
         self._lean = LeanCopies() if lean_copies and self.ext == "pdf" else None
         self.work_dir: Path | None = None
         self._soffice: str | None = None
@@ -158,13 +154,11 @@ class ConverterPool:
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._done: queue.Queue[_Job] = queue.Queue()
         self._threads: list[threading.Thread] = []
-        self._workers: set[_Worker] = set()
+        self._workers: Workers | None = None
         self._lock = threading.Lock()
         self._batch: list[_Job] = []
         self._submitted = 0
         self._reported = 0
-        self._start_failures = 0
-        self._broken = ""
         self._closed = False
         self.converted: dict[Path, Path] = {}
         self.failed: dict[Path, str] = {}
@@ -205,7 +199,7 @@ class ConverterPool:
 
     def submit_group(self, pairs: Sequence[tuple[Path, Path]]) -> None:
         """Queue Word files that may be converted together: joined into one file, converted
-        once and cut back into one PDF each (see _merged_docx), which costs LibreOffice about
+        once and cut back into one PDF each (see join.py and cut.py), which costs LibreOffice about
         half of converting them one by one. `completed` still reports each file. Files that
         cannot be joined, or whose joined file fails, are converted one by one. PDF/A is
         always made per file: a PDF cut out of another is no longer PDF/A."""
@@ -226,6 +220,10 @@ class ConverterPool:
             self._soffice = find_soffice()
             self._python = find_uno_python(self._soffice)
             self.work_dir = new_work_dir()
+            if self._python is not None:
+                self._workers = Workers(
+                    self._python, self._soffice, self.work_dir, self.recycle_after
+                )
             _LIVE_POOLS.add(self)
 
     def _queue(self, job: _Job) -> None:
@@ -263,26 +261,25 @@ class ConverterPool:
         with self._lock:
             if self._closed:
                 return
-            # From here on a worker that starts is killed at once (see _start_worker).
             self._closed = True
+        if self._workers is not None:
+            self._workers.close()
         for _ in self._threads:
             self._jobs.put(None)
         if graceful:
             deadline = time.monotonic() + 15
             for thread in self._threads:
                 thread.join(max(0.0, deadline - time.monotonic()))
-        # Whatever is still running now is killed, group and all.
-        with self._lock:
-            workers = list(self._workers)
-        for worker in workers:
-            self._retire(worker, graceful=False)
+        if self._workers is not None:
+            self._workers.kill_all()
         if self.work_dir is not None:
             shutil.rmtree(self.work_dir, ignore_errors=True)
         _LIVE_POOLS.discard(self)
 
     def _serve(self, slot: int) -> None:
         """One worker thread: take jobs, keep one LibreOffice alive for them."""
-        worker: _Worker | None = None
+        assert self._workers is not None
+        worker: Worker | None = None
         try:
             while (job := self._jobs.get()) is not None:
                 if self._closed:
@@ -294,60 +291,30 @@ class ConverterPool:
                     error = f"interne fout bij het omzetten ({type(e).__name__}: {e})"
                     self._report_failed(job, error)
                     if worker is not None:
-                        self._retire(worker, graceful=False)
+                        self._workers.retire(worker, graceful=False)
                         worker = None
         finally:
             if worker is not None:
-                self._retire(worker, graceful=True)
+                self._workers.retire(worker, graceful=True)
 
-    def _handle(self, slot: int, worker: _Worker | None, job: _Job) -> _Worker | None:
+    def _handle(self, slot: int, worker: Worker | None, job: _Job) -> Worker | None:
         """Convert `job` on `worker` (started or replaced as needed); returns the worker to use
         for the next job."""
-        if worker is not None and worker.conversions >= self.recycle_after:
-            self._retire(worker, graceful=True)
-            worker = None
+        assert self._workers is not None
+        worker = self._workers.ready(slot, worker)
         if worker is None:
-            worker = self._start_worker(slot)
-        if worker is None:
-            self._report_failed(job, self._broken or "het omzetten is afgebroken")
+            self._report_failed(job, self._workers.broken or "het omzetten is afgebroken")
             return None
         convert = self._convert_group if job.parts else self._convert
         if convert(worker, job):
             return worker
-        self._retire(worker, graceful=False)
+        self._workers.retire(worker, graceful=False)
         return None
 
-    def _start_worker(self, slot: int) -> _Worker | None:
-        assert self.work_dir is not None and self._python and self._soffice
-        while not self._broken:
-            directory = self.work_dir / f"werker-{slot}-{uuid.uuid4().hex[:6]}"
-            worker = _Worker(self._python, self._soffice, directory)
-            with self._lock:
-                self._workers.add(worker)
-                closed = self._closed
-            if closed:
-                self._retire(worker, graceful=False)
-                return None
-            try:
-                worker.wait_ready()
-            except _WorkerFailed as e:
-                self._retire(worker, graceful=False)
-                with self._lock:
-                    self._start_failures += 1
-                    if self._start_failures >= ATTEMPTS:
-                        self._broken = f"LibreOffice kon niet worden gestart ({e})"
-                continue
-            with self._lock:
-                self._start_failures = 0
-            return worker
-        return None
-
-    def _convert(self, worker: _Worker, job: _Job) -> bool:
+    def _convert(self, worker: Worker, job: _Job) -> bool:
         """Convert one job; False when the worker must be replaced."""
         assert self.work_dir is not None
         job.attempts += 1
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = job.target.with_name(f".tmp-{uuid.uuid4().hex[:8]}-{job.target.name}")
         source = job.source.resolve()
         lean = self.work_dir / f"{uuid.uuid4().hex}.docx"
         # A second attempt gets the original, in case the copy was the problem.
@@ -358,29 +325,30 @@ class ConverterPool:
             and self._lean.write(source, lean)
         ):
             source = lean
-        request = {
-            "source": str(source),
-            "target": str(tmp.resolve()),
-            "ext": self.ext,
-            "filter": self.export_filter or None,
-            "pdfa": self.pdfa,
-        }
         healthy = True
         try:
-            reply = worker.request(request, self.timeout)
-            if reply.get("ok") and tmp.is_file() and tmp.stat().st_size > 0:
-                os.replace(tmp, job.target)
-                job.error = ""
-            else:
-                job.error = f"LibreOffice {reply.get('error') or FAILED_TO_OPEN}"
-        except _WorkerHung:
+            # LibreOffice writes to the path it is given: the temporary one beside the target.
+            with atomic_path(job.target) as tmp:
+                request = {
+                    "source": str(source),
+                    "target": str(tmp.resolve()),
+                    "ext": self.ext,
+                    "filter": self.export_filter or None,
+                    "pdfa": self.pdfa,
+                }
+                reply = worker.request(request, self.timeout)
+                if not (reply.get("ok") and tmp.is_file() and tmp.stat().st_size > 0):
+                    raise _NotConverted(f"LibreOffice {reply.get('error') or FAILED_TO_OPEN}")
+            job.error = ""
+        except _NotConverted as e:
+            job.error = str(e)
+        except WorkerHung:
             job.error = f"LibreOffice reageerde niet binnen {self.timeout:g} seconden"
             healthy = False
-        except _WorkerFailed:
+        except WorkerFailed:
             job.error = "LibreOffice liep vast of stopte onverwacht"
             healthy = False
         finally:
-            tmp.unlink(missing_ok=True)
             lean.unlink(missing_ok=True)
         if job.error and job.attempts < ATTEMPTS:
             self._jobs.put(job)
@@ -394,7 +362,7 @@ class ConverterPool:
         for source, target in job.parts or [(job.source, job.target)]:
             self._done.put(_Job(source, target, attempts=job.attempts, error=error))
 
-    def _convert_group(self, worker: _Worker, job: _Job) -> bool:
+    def _convert_group(self, worker: Worker, job: _Job) -> bool:
         """Convert a group as one file; False when the worker must be replaced. When that does
         not give every file its PDF, the files go back in the queue: one by one, or, when the
         group could not be joined as a whole, in the smaller groups that can."""
@@ -425,7 +393,7 @@ class ConverterPool:
                     done = split_pdf(pdf, targets, infos)
             else:
                 healthy = True
-        except _WorkerFailed:
+        except WorkerFailed:
             healthy = False
         except Exception:
             # Whatever went wrong with the joined file, each file still gets its own chance.
@@ -454,14 +422,6 @@ class ConverterPool:
                 self._jobs.put(_Job(source, target))
         return healthy
 
-    def _retire(self, worker: _Worker, *, graceful: bool) -> None:
-        if graceful:
-            worker.stop()
-        else:
-            worker.kill()
-        with self._lock:
-            self._workers.discard(worker)
-
     def _run_batches(self) -> None:
         """The fallback without UNO: one `soffice --convert-to` per batch."""
         assert self._soffice is not None
@@ -483,105 +443,6 @@ class ConverterPool:
                     by_source[source].error = reason
         for job in by_source.values():
             self._done.put(job)
-
-
-class _WorkerFailed(Exception):
-    """Raised when a worker stopped, or answered nonsense."""
-
-
-class _WorkerHung(_WorkerFailed):
-    """Raised when a worker did not answer in time."""
-
-
-class _Worker:
-    """One `lo_script.py` process and the LibreOffice in its process group."""
-
-    def __init__(self, python: str, soffice: str, directory: Path) -> None:
-        directory.mkdir(parents=True)
-        self.conversions = 0
-        self._log = directory / "werker.log"
-        self._buffer = b""
-        with self._log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [python, str(WORKER_SCRIPT), soffice, str(directory / "profiel"), str(os.getpid())],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                cwd=directory,
-                # Its own session: Ctrl-C reaches only opp-docs, which then stops the group.
-                start_new_session=True,
-                # LibreOffice's temporary files too go where a killed run's are removed.
-                env={**os.environ, "HOME": str(directory), "TMPDIR": str(directory)},
-            )
-
-    def wait_ready(self) -> None:
-        """Wait until LibreOffice accepts work; the caller kills the worker when this raises."""
-        try:
-            ready = self._read(START_TIMEOUT)
-        except _WorkerFailed as e:
-            raise _WorkerFailed(_last_line(self._log) or str(e)) from e
-        if not ready.get("ready"):
-            raise _WorkerFailed(str(ready.get("error") or "geen verbinding"))
-
-    def request(self, job: dict[str, Any], timeout: float) -> dict[str, Any]:
-        """Send one job and wait at most `timeout` seconds for its answer."""
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(json.dumps(job).encode() + b"\n")
-            self.process.stdin.flush()
-        except OSError as e:
-            raise _WorkerFailed("werker gestopt") from e
-        reply = self._read(timeout)
-        self.conversions += 1
-        return reply
-
-    def _read(self, timeout: float) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        deadline = time.monotonic() + timeout
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise _WorkerHung("geen antwoord")
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                raise _WorkerFailed("werker gestopt")
-            self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        try:
-            message = json.loads(line)
-        except ValueError as e:
-            raise _WorkerFailed(f"onbegrijpelijk antwoord: {line[:80]!r}") from e
-        if not isinstance(message, dict):
-            raise _WorkerFailed(f"onbegrijpelijk antwoord: {line[:80]!r}")
-        return message
-
-    def stop(self) -> None:
-        """Let LibreOffice shut down cleanly (end of input), then make sure of it."""
-        if self.process.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.process.stdin.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=10)
-        self.kill()
-
-    def kill(self) -> None:
-        """Kill the worker's whole process group: the script, soffice and its helpers."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        # The pipes are left to the garbage collector: another thread may still select on them.
-        self.process.wait()
-
-
-def _last_line(log: Path) -> str:
-    with contextlib.suppress(OSError):
-        lines = log.read_text(errors="replace").strip().splitlines()
-        if lines:
-            return lines[-1][:200]
-    return ""
 
 
 _LIVE_POOLS: set[ConverterPool] = set()

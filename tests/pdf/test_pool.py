@@ -30,11 +30,12 @@ from pypdf import PdfReader
 from opp_docs.cli import main
 from opp_docs.demo.cohort import COHORT
 from opp_docs.documents.compiled import TemplateCache
+from opp_docs.documents.ooxml import STYLES
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.files import STUDENTS_DIR
 from opp_docs.pdf import lo_script as lo_script
 from opp_docs.pdf import pool as convert
-from opp_docs.pdf.join import STYLES
+from opp_docs.pdf import worker
 from opp_docs.pdf.pool import ConverterPool, convert_files
 from tests.helpers import REPO, example_contexts, pdf_text, with_part
 
@@ -337,7 +338,7 @@ def test_a_libreoffice_that_cannot_start_fails_every_file_of_a_group(
     """Each file of a group is reported, also when no worker ever starts: the run ends with
     the failures instead of waiting for them."""
     monkeypatch.setattr(convert, "find_soffice", lambda: "/bin/false")
-    monkeypatch.setattr(convert, "START_TIMEOUT", 10.0)
+    monkeypatch.setattr(worker, "START_TIMEOUT", 10.0)
     sources = [make_docx(tmp_path / f"brief {i}.docx", f"Brief {i}") for i in range(3)]
     with ConverterPool(workers=1) as pool:
         pool.submit_group([(s, s.with_suffix(".pdf")) for s in sources])
@@ -428,7 +429,8 @@ def test_a_worker_clears_its_group_but_not_itself(tmp_path: Path) -> None:
 
 def test_workers_are_recycled(tmp_path: Path, work: Path) -> None:
     sources = [make_docx(tmp_path / f"{i}.docx", f"Document {i}") for i in range(5)]
-    with ConverterPool(workers=1, recycle_after=2) as pool:
+    with ConverterPool(workers=1) as pool:
+        pool.recycle_after = 2
         for source in sources:
             pool.submit(source, source.with_suffix(".pdf"))
         result = pool.wait()
