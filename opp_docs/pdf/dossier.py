@@ -12,6 +12,7 @@ import pikepdf
 from pikepdf import Dictionary, Encryption, Name, Pdf, Permissions
 
 from opp_docs.files import atomic_path
+from opp_docs.pdf.outline import link_outline, outline_items
 
 # What reading a PDF raises when it is damaged, locked with a password, or gone.
 _UNREADABLE = (pikepdf.PdfError, pikepdf.PasswordError, OSError, ValueError)
@@ -162,25 +163,6 @@ def _plain(source: Pdf) -> bool:
     return not any(key in root for key in (Name.AcroForm, Name.Names, Name.Dests, "/OCProperties"))
 
 
-# More top-level bookmarks than any real document has: a damaged outline that loops.
-_MOST_BOOKMARKS = 10_000
-
-
-def outline_items(outlines: object) -> list[Dictionary]:
-    """The items directly below `outlines` (the outline's root or an item), in order."""
-    found: list[Dictionary] = []
-    seen: set[tuple[int, int]] = set()
-    item = outlines.get(Name.First) if isinstance(outlines, Dictionary) else None
-    # A damaged outline may loop back on itself.
-    while isinstance(item, Dictionary) and (item.objgen == (0, 0) or item.objgen not in seen):
-        seen.add(item.objgen)
-        found.append(item)
-        if len(found) > _MOST_BOOKMARKS:
-            break
-        item = item.get(Name.Next)
-    return found
-
-
 def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
     """One top-level bookmark per part, at its first page, with the part's own bookmarks (the
     headings LibreOffice exports) below it: a reader finds the part first, then the heading.
@@ -201,25 +183,3 @@ def _nest_outlines(dossier: Pdf, appended: list[_Appended]) -> None:
         parts.append(bookmark)
     link_outline(root, parts)
     dossier.Root.Outlines = root
-
-
-def link_outline(parent: Dictionary, children: list[Dictionary]) -> None:
-    """Make `children` the (open) items below `parent` (the outline's root or an item), in
-    this order."""
-    for key in (Name.First, Name.Last, Name.Count):
-        if key in parent:
-            del parent[key]
-    if not children:
-        return
-    visible = 0
-    for i, child in enumerate(children):
-        child.Parent = parent
-        for key, neighbour in ((Name.Prev, i - 1), (Name.Next, i + 1)):
-            if 0 <= neighbour < len(children):
-                child[key] = children[neighbour]
-            elif key in child:
-                del child[key]
-        count = child.get(Name.Count)
-        visible += 1 + (int(count) if isinstance(count, int) and count > 0 else 0)
-    parent.First, parent.Last = children[0], children[-1]
-    parent.Count = visible

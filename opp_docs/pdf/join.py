@@ -37,29 +37,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 from lxml import etree
-from pikepdf import Name
 
+from opp_docs.documents.ooxml import (
+    CONTENT_TYPES,
+    CORE,
+    CP_NS,
+    DC_NS,
+    DOCUMENT,
+    DOCUMENT_RELS,
+    R_NS,
+    RELS_NS,
+    SETTINGS,
+    STYLES,
+    W_NS,
+    W,
+)
 from opp_docs.documents.render import parsed_styles
-from opp_docs.files import atomic_path
-from opp_docs.pdf.dossier import link_outline, outline_items
 from opp_docs.pdf.lean import write_stored
+from opp_docs.pdf.sections import names_own_headers_and_footers, restart_numbering
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-DC = "http://purl.org/dc/elements/1.1/"
-DOCUMENT = "word/document.xml"
-DOCUMENT_RELS = "word/_rels/document.xml.rels"
-SETTINGS = "word/settings.xml"
-STYLES = "word/styles.xml"
-CONTENT_TYPES = "[Content_Types].xml"
-CORE = "docProps/core.xml"
 HEADER_FOOTER_TYPES = {
-    f"{R}/header": "header",
-    f"{R}/footer": "footer",
+    f"{R_NS}/header": "header",
+    f"{R_NS}/footer": "footer",
 }
 # Parts that may differ between the documents; every other part must be the same bytes.
 _OWN_PART = re.compile(
@@ -87,10 +87,6 @@ _BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
 _PAGE_TOTAL = re.compile(rb"\b(NUMPAGES|SECTIONPAGES)\b")
 START = "OppDocsDeel{}"
 END = "OppDocsEinde{}"
-
-
-def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
 
 @dataclass(frozen=True)
@@ -169,7 +165,7 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
             return None  # one that is not as ours are, or declares other namespaces
         head = document.head
         section = _section(document.section)
-        if section is None or not _own_headers_and_footers(section):
+        if section is None or not names_own_headers_and_footers(section):
             return None  # it would inherit the previous document's header or footer
         # Header and footer parts, renamed per document.
         renamed: dict[str, str] = {}
@@ -185,9 +181,9 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
                 parts[f"word/_rels/{name}.rels"] = z.read(rels_name)
             new_id = f"rIdOppDocs{k}{rid}"
             renamed[rid] = new_id
-            rel = etree.Element(f"{{{RELS}}}Relationship")
+            rel = etree.Element(f"{{{RELS_NS}}}Relationship")
             rel.set("Id", new_id)
-            rel.set("Type", f"{R}/{kind}")
+            rel.set("Type", f"{R_NS}/{kind}")
             rel.set("Target", name)
             new_rels.append(rel)
             overrides.append(
@@ -197,12 +193,12 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
                 )
             )
         for ref in section:
-            if ref.tag in (_w("headerReference"), _w("footerReference")):
-                old = ref.get(f"{{{R}}}id")
+            if ref.tag in (f"{W}headerReference", f"{W}footerReference"):
+                old = ref.get(f"{{{R_NS}}}id")
                 if old not in renamed:
                     return None
-                ref.set(f"{{{R}}}id", renamed[old])
-        if not _restart_numbering(section, new_page=k > 0):
+                ref.set(f"{{{R_NS}}}id", renamed[old])
+        if not restart_numbering(section, new_page=k > 0):
             return None
         properties = etree.tostring(section)
         last = k == len(zips) - 1
@@ -326,7 +322,7 @@ _FIELD_INSTRUCTIONS = (
     (b"<w:fldSimple", re.compile(rb'(<w:fldSimple\s[^>]*?w:instr=")([^"]*)(")')),
 )
 _CLOSING_WITH_SPACE = re.compile(rb"</w:p\s")
-_MAIN_NAMESPACES = (f' xmlns:w="{W}"'.encode(), f' xmlns:r="{R}"'.encode())
+_MAIN_NAMESPACES = (f' xmlns:w="{W_NS}"'.encode(), f' xmlns:r="{R_NS}"'.encode())
 
 
 def _mark(name: str, number: int) -> bytes:
@@ -383,7 +379,7 @@ def _section(properties: bytes) -> etree._Element | None:
         elements = list(etree.fromstring(wrapped))
     except etree.XMLSyntaxError:
         return None
-    if len(elements) != 1 or elements[0].tag != _w("sectPr"):
+    if len(elements) != 1 or elements[0].tag != f"{W}sectPr":
         return None  # anything after the section properties
     return elements[0]
 
@@ -495,66 +491,6 @@ def _content_types(first: zipfile.ZipFile, overrides: list[tuple[str, str]]) -> 
     return bytes(etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-# Where in a section's properties each element goes (CT_SectPr's order).
-_SECTION_ORDER = [
-    "headerReference",
-    "footerReference",
-    "footnotePr",
-    "endnotePr",
-    "type",
-    "pgSz",
-    "pgMar",
-    "paperSrc",
-    "pgBorders",
-    "lnNumType",
-    "pgNumType",
-    "cols",
-    "formProt",
-    "vAlign",
-    "noEndnote",
-    "titlePg",
-    "textDirection",
-    "bidi",
-    "rtlGutter",
-    "docGrid",
-    "printerSettings",
-    "sectPrChange",
-]
-
-
-def _restart_numbering(section: etree._Element, *, new_page: bool) -> bool:
-    """Page numbers from 1, each document on a new page; False for a document that numbers
-    its pages its own way (a start, a number format other than 1, 2, 3, chapter numbers).
-    LibreOffice writes the plain format out (`w:fmt="decimal"`): that one is no own way."""
-    numbering = section.find(_w("pgNumType"))
-    if numbering is None:
-        numbering = _insert_in_order(section, "pgNumType")
-    elif set(numbering.attrib) - {_w("fmt")} or numbering.get(_w("fmt")) != "decimal":
-        return False
-    numbering.set(_w("start"), "1")
-    if new_page:
-        # Also over a "continuous" of its own: a document never runs on after the previous one.
-        kind = section.find(_w("type"))
-        if kind is None:
-            kind = _insert_in_order(section, "type")
-        kind.set(_w("val"), "nextPage")
-    return True
-
-
-def _own_headers_and_footers(section: etree._Element) -> bool:
-    """Whether a section names every header and footer it shows: one it leaves out would be
-    inherited from the document before it in the joined file."""
-    kinds = {
-        (etree.QName(ref).localname, ref.get(_w("type"), "default"))
-        for ref in section
-        if ref.tag in (_w("headerReference"), _w("footerReference"))
-    }
-    needed = {("headerReference", "default"), ("footerReference", "default")}
-    if section.find(_w("titlePg")) is not None:
-        needed |= {("headerReference", "first"), ("footerReference", "first")}
-    return needed <= kinds
-
-
 def _numbered_styles(z: zipfile.ZipFile) -> frozenset[bytes]:
     """Paragraph styles that number (directly or through the style they are based on): their
     lists would count on from one document into the next."""
@@ -593,18 +529,6 @@ def _uses_numbering(xml: bytes, numbered: frozenset[bytes]) -> bool:
     return bool(numbered) and any(s in numbered for s in _STYLE_REFERENCE.findall(xml))
 
 
-def _insert_in_order(section: etree._Element, name: str) -> etree._Element:
-    rank = _SECTION_ORDER.index(name)
-    element = etree.Element(_w(name))
-    for i, child in enumerate(section):
-        local = etree.QName(child).localname
-        if local in _SECTION_ORDER and _SECTION_ORDER.index(local) > rank:
-            section.insert(i, element)
-            return element
-    section.append(element)
-    return element
-
-
 def _metadata(z: zipfile.ZipFile) -> Metadata:
     """Title, subject, author and keywords of a Word file, as LibreOffice exports them."""
     try:
@@ -617,197 +541,8 @@ def _metadata(z: zipfile.ZipFile) -> Metadata:
         return (found.text or "").strip() if found is not None else ""
 
     return Metadata(
-        text(DC, "title"), text(DC, "subject"), text(DC, "creator"), text(CP, "keywords")
+        text(DC_NS, "title"),
+        text(DC_NS, "subject"),
+        text(DC_NS, "creator"),
+        text(CP_NS, "keywords"),
     )
-
-
-def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) -> bool:
-    """Cut the joined PDF into one PDF per part (written atomically), each with its own
-    bookmarks and document information; False (nothing written) when the PDF does not say
-    where every part starts.
-
-    pikepdf (qpdf) rather than pypdf: pypdf spends some 60 ms of Python per student on this,
-    qpdf a fifth of that, and a run splits hundreds of them."""
-    with pikepdf.open(merged) as pdf:
-        index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
-        named = _named_destinations(pdf)
-        starts: list[int] = []
-        lasts: list[int | None] = []
-        for k in range(len(targets)):
-            page = _page_of(named.get(START.format(k)), index)
-            if page is None:
-                return False
-            starts.append(page)
-            lasts.append(_page_of(named.get(END.format(k)), index))
-        ends = [*starts[1:], len(pdf.pages)]
-        # Each document must start where the previous one ended, on a page of its own, and end
-        # on its own last page: anything else means the joined layout differs from the single
-        # one (the files are then converted one by one).
-        if starts[0] != 0 or any(
-            last != end - 1 or end <= start
-            for start, last, end in zip(starts, lasts, ends, strict=True)
-        ):
-            return False
-        entries = _entries(pdf.Root.get(Name.Outlines), index)
-        made = pdf.docinfo
-        # What LibreOffice gives a PDF of its own, minus what came from the joined file.
-        common = {k: str(made[k]) for k in ("/Producer", "/CreationDate") if k in made}
-        common["/Creator"] = "Writer"
-        for target, info, start, end in zip(targets, infos, starts, ends, strict=True):
-            with pikepdf.new() as part:
-                part.pages.extend(pdf.pages[start:end])
-                for part_page in part.pages:
-                    _drop_internal_links(part_page)
-                _keep_own_fonts(part)
-                # As a single PDF: its language (for screen readers) and viewer settings.
-                if "/Lang" in pdf.Root:
-                    part.Root.Lang = pikepdf.String(str(pdf.Root.Lang))
-                if isinstance(pdf.Root.get("/ViewerPreferences"), pikepdf.Dictionary):
-                    preferences = pdf.Root.ViewerPreferences
-                    part.Root.ViewerPreferences = pikepdf.Dictionary(
-                        {key: preferences[key] for key in _names(preferences)}
-                    )
-                items = _outline(part, entries, start, end)
-                if items:
-                    root = part.make_indirect(pikepdf.Dictionary(Type=Name.Outlines))
-                    link_outline(root, items)
-                    part.Root.Outlines = root
-                fields = {
-                    "/Title": info.title,
-                    "/Subject": info.subject,
-                    "/Author": info.author,
-                    "/Keywords": info.keywords,
-                } | common
-                # Set at once: every use of pikepdf's docinfo property costs a lookup.
-                part.docinfo = part.make_indirect(
-                    pikepdf.Dictionary(
-                        {key: pikepdf.String(value) for key, value in fields.items() if value}
-                    )
-                )
-                if "/PageMode" in pdf.Root:
-                    part.Root.PageMode = pdf.Root.PageMode
-                # To an open file: given a path, pikepdf writes a temporary file of its own.
-                with atomic_path(target) as tmp, tmp.open("wb") as f:
-                    part.save(f)
-    return True
-
-
-def _keep_own_fonts(part: pikepdf.Pdf) -> None:
-    """LibreOffice gives all pages of the joined file one resource dictionary, so every PDF
-    cut from it would carry the fonts of all the student's documents. Each page gets its own
-    dictionary with only the fonts its text sets (the Tf operator). qpdf's
-    remove_unreferenced_resources does this by parsing every content stream in full, some
-    4 ms per document; a page that draws forms (which may use the page's fonts) is left as it
-    is."""
-    for page in part.pages:
-        resources = page.obj.get("/Resources")
-        if not isinstance(resources, pikepdf.Dictionary):
-            continue
-        fonts, xobjects = resources.get("/Font"), resources.get("/XObject")
-        if not isinstance(fonts, pikepdf.Dictionary):
-            continue
-        if isinstance(xobjects, pikepdf.Dictionary) and any(
-            xobjects[name].get("/Subtype") == "/Form" for name in _names(xobjects)
-        ):
-            continue
-        contents = page.obj.get("/Contents")
-        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        used = {
-            f"/{name.decode('latin-1')}"
-            for stream in streams
-            if isinstance(stream, pikepdf.Stream)
-            for name in _FONT_USE.findall(stream.read_bytes())
-        }
-        own = pikepdf.Dictionary({key: resources[key] for key in _names(resources)})
-        own.Font = pikepdf.Dictionary({key: fonts[key] for key in _names(fonts) if key in used})
-        page.obj.Resources = own
-
-
-def _names(dictionary: pikepdf.Object) -> list[str]:
-    # Through keys(): iterating a pikepdf object itself is untyped.
-    names = dictionary.keys()
-    return list(names)
-
-
-# A font set in a content stream: "/F1 12 Tf".
-_FONT_USE = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s+[-+]?[\d.]+\s+Tf\b")
-
-
-def _drop_internal_links(page: pikepdf.Page) -> None:
-    """Remove the links LibreOffice puts on the page references ("van 3" links to the last
-    page); a file with links of its own inside the document is never joined."""
-    annotations = page.obj.get("/Annots")
-    if not isinstance(annotations, pikepdf.Array):
-        return
-    kept = [a for a in annotations if not (a.get("/Subtype") == "/Link" and "/Dest" in a)]
-    if len(kept) != len(annotations):
-        if kept:
-            page.obj.Annots = pikepdf.Array(kept)
-        else:
-            del page.obj["/Annots"]
-
-
-@dataclass
-class _Entry:
-    title: str
-    page: int
-    # Where on the page: the rest of the destination array (/XYZ left top zoom).
-    location: Sequence[object]
-    children: list[_Entry]
-
-
-def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, object]:
-    found: dict[str, object] = {}
-    root = pdf.Root
-    if "/Dests" in root:
-        for name, value in root.Dests.items():
-            found[name.lstrip("/")] = value
-    if "/Names" in root and "/Dests" in root.Names:
-        for name, value in pikepdf.NameTree(root.Names.Dests).items():
-            found[str(name)] = value
-    return found
-
-
-def _page_of(destination: object, index: dict[tuple[int, int], int]) -> int | None:
-    if isinstance(destination, pikepdf.Dictionary) and "/D" in destination:
-        destination = destination.D
-    if isinstance(destination, pikepdf.Array) and len(destination) > 0:
-        target = destination[0]
-        if isinstance(target, pikepdf.Dictionary):
-            return index.get(target.objgen)
-    return None
-
-
-def _entries(node: object, index: dict[tuple[int, int], int]) -> list[_Entry]:
-    """The bookmarks below `node` with their page numbers; read from the outline's
-    dictionaries (pikepdf's outline model costs several times more)."""
-    entries = []
-    for item in outline_items(node):
-        destination = item.get(Name.Dest)
-        action = item.get(Name.A)
-        if destination is None and isinstance(action, pikepdf.Dictionary):
-            destination = action.get(Name.D)
-        page = _page_of(destination, index)
-        if page is None:
-            continue
-        location = list(destination[1:]) if isinstance(destination, pikepdf.Array) else []
-        title = str(item.get(Name.Title, ""))
-        entries.append(_Entry(title, page, location or [Name.Fit], _entries(item, index)))
-    return entries
-
-
-def _outline(
-    part: pikepdf.Pdf, entries: list[_Entry], start: int, end: int
-) -> list[pikepdf.Dictionary]:
-    """The bookmarks of pages start..end as items of `part`, pointing at its own pages."""
-    items = []
-    for entry in entries:
-        if not start <= entry.page < end:
-            continue
-        destination = pikepdf.Array([part.pages[entry.page - start].obj, *entry.location])
-        item = part.make_indirect(
-            pikepdf.Dictionary(Title=pikepdf.String(entry.title), Dest=destination)
-        )
-        link_outline(item, _outline(part, entry.children, start, end))
-        items.append(item)
-    return items

@@ -7,7 +7,7 @@ its own profile, converts the documents one by one through UNO: each worker is a
 and drives one `soffice` (`worker.py`). Word files reach LibreOffice as lean copies without
 their unused styles (`lean.py`), which saves it a third of its work and changes nothing on the
 page. Files submitted as a group (`submit_group`) are joined into one file, converted once and
-cut apart again (`join.py`): LibreOffice's cost is mostly per file, not per page.
+cut apart again (`join.py`, `cut.py`): LibreOffice's cost is mostly per file, not per page.
 
 Safety: every conversion has a timeout. A worker that hangs or crashes is killed with its whole
 process group and replaced, and the document is tried once more; a document that fails twice is
@@ -41,7 +41,8 @@ from types import TracebackType
 
 from opp_docs.files import atomic_path
 from opp_docs.office import FAILED_TO_OPEN, find_soffice, new_work_dir, run_batch
-from opp_docs.pdf.join import Metadata, compatible_groups, merge, split_pdf
+from opp_docs.pdf.cut import split_pdf
+from opp_docs.pdf.join import Metadata, compatible_groups, merge
 from opp_docs.pdf.lean import LeanCopies
 from opp_docs.pdf.worker import Worker, WorkerFailed, WorkerHung, Workers
 
