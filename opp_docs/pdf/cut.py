@@ -17,14 +17,18 @@ import pikepdf
 from pikepdf import Name
 
 from opp_docs.files import atomic_path
-from opp_docs.pdf.join import END, START, Metadata
+from opp_docs.pdf.join import END, START, JoinRefused, Metadata
 from opp_docs.pdf.outline import link_outline, outline_of_pages, page_of, read_outline
 
+# Why a joined PDF was not cut (counted by the pool, shown with --verbose).
+NO_START = "begin van een document niet gevonden in de PDF"
+OTHER_LAYOUT = "andere bladindeling dan los"
 
-def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) -> bool:
+
+def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) -> None:
     """Cut the joined PDF into one PDF per part (written atomically), each with its own
-    bookmarks and document information; False (nothing written) when the PDF does not say
-    where every part starts, or its parts are not laid out as they would be alone.
+    bookmarks and document information. Raises JoinRefused (nothing written) when the PDF does
+    not say where every part starts, or its parts are not laid out as they would be alone.
 
     pikepdf (qpdf) rather than pypdf: pypdf spends some 60 ms of Python per student on this,
     qpdf a fifth of that, and a run splits hundreds of them."""
@@ -36,7 +40,7 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
         for k in range(len(targets)):
             page = page_of(named.get(START.format(k)), index)
             if page is None:
-                return False
+                raise JoinRefused(NO_START)
             starts.append(page)
             lasts.append(page_of(named.get(END.format(k)), index))
         ends = [*starts[1:], len(pdf.pages)]
@@ -47,7 +51,7 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
             last != end - 1 or end <= start
             for start, last, end in zip(starts, lasts, ends, strict=True)
         ):
-            return False
+            raise JoinRefused(OTHER_LAYOUT)
         entries = read_outline(pdf.Root.get(Name.Outlines), index)
         made = pdf.docinfo
         # What LibreOffice gives a PDF of its own, minus what came from the joined file.
@@ -89,7 +93,6 @@ def split_pdf(merged: Path, targets: Sequence[Path], infos: Sequence[Metadata]) 
                 # To an open file: given a path, pikepdf writes a temporary file of its own.
                 with atomic_path(target) as tmp, tmp.open("wb") as f:
                     part.save(f)
-    return True
 
 
 def _keep_own_fonts(part: pikepdf.Pdf) -> None:

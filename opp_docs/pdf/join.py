@@ -21,11 +21,12 @@ that names all its headers and footers and starts with a paragraph. Documents of
 that was saved anew by Word share their parts only with each other (`compatible_groups`: the
 converter then joins those separately); Word's "_GoBack" bookmark is dropped from the joined
 copy. Refused, and so converted on their own as before: a document a person saved in Word,
-footnotes and comments, other bookmarks and internal
-links (their names would clash between documents, and a cross-reference could show another
-child's text), numbered lists (they would count on), pages numbered their own way, even/odd
-headers. `split_pdf` then checks each document's end mark against its pages before it trusts
-the cut.
+footnotes and comments, other bookmarks and internal links (their names would clash between
+documents, and a cross-reference could show another child's text), numbered lists (they would
+count on), pages numbered their own way, even/odd headers. `split_pdf` (cut.py) then checks
+each document's end mark against its pages before it trusts the cut. A refusal is a JoinRefused
+with a few Dutch words of why: the pool counts them, and --verbose shows a school why its
+documents went one by one.
 """
 
 from __future__ import annotations
@@ -70,23 +71,46 @@ _OWN_PART = re.compile(
 # What refers to something outside the document's own text; joining would mix those up.
 # Bookmarks (and the links and cross-references that point at them) are refused too: their
 # names would clash between the documents, and a reference would find another child's text.
-_UNSUPPORTED = (
-    b"<w:footnoteReference",
-    b"<w:endnoteReference",
-    b"<w:commentReference",
-    b"<w:commentRangeStart",
-    b"<w:altChunk",
-    b"<w:subDoc",
-    b"<w:bookmarkStart",
-    b"<w:numPr",
-    b" w:anchor=",
-)
+_UNSUPPORTED = {
+    b"<w:footnoteReference": "voetnoot",
+    b"<w:endnoteReference": "eindnoot",
+    b"<w:commentReference": "opmerking",
+    b"<w:commentRangeStart": "opmerking",
+    b"<w:altChunk": "ingevoegd document",
+    b"<w:subDoc": "ingevoegd document",
+    b"<w:bookmarkStart": "bladwijzer",
+    b"<w:numPr": "genummerde lijst",
+    b" w:anchor=": "interne koppeling",
+}
 _STYLE_REFERENCE = re.compile(rb'<w:pStyle w:val="([^"]*)"')
 _STYLE = re.compile(rb'<w:style\b[^>]*?w:styleId="([^"]*)".*?</w:style>', re.DOTALL)
 _BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
 _PAGE_TOTAL = re.compile(rb"\b(NUMPAGES|SECTIONPAGES)\b")
 START = "OppDocsDeel{}"
 END = "OppDocsEinde{}"
+
+# Why files were not joined, in a few Dutch words: the pool counts them, --verbose shows them.
+UNREADABLE = "onleesbaar Word-bestand"
+ONE_FILE = "maar één bestand"
+DIFFERENT = "verschillen in meer dan tekst"
+SAVED_OTHERWISE = "anders opgeslagen dan onze sjablonen"
+EVEN_ODD = "even en oneven kopteksten"
+NUMBERED = "genummerde lijst"
+SECTIONS = "meerdere secties"
+TRACKED = "bijgehouden wijziging"
+TABLE_AT_EDGE = "begint of eindigt met een tabel"
+INHERITED_HEADER = "kop- of voettekst niet in het document zelf"
+OWN_PAGE_NUMBERS = "eigen paginanummering"
+PAGE_TOTAL = "paginatotaal op een onbekende manier geschreven"
+
+
+class JoinRefused(Exception):
+    """Raised when files cannot be joined, or their joined PDF cut, faithfully: they are then
+    converted one by one. `reason` says why in a few Dutch words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -103,47 +127,45 @@ def merge(
     sources: Sequence[Path],
     target: Path,
     lean: Callable[[dict[str, bytes]], dict[str, bytes] | None] | None = None,
-) -> list[Metadata] | None:
+) -> list[Metadata]:
     """Write `sources` joined as one Word file to `target`, and return each source's document
-    information (for `split_pdf`, read while the files are open anyway); None (nothing
-    written) when they cannot be joined faithfully. Part k starts at the bookmark
+    information (for `split_pdf`, read while the files are open anyway). Raises JoinRefused
+    (nothing written) when they cannot be joined faithfully. Part k starts at the bookmark
     START.format(k). `lean` (LeanCopies.lean_parts) may trim the joined parts before they are
     written: one file written instead of two."""
     try:
         zips = [zipfile.ZipFile(source) for source in sources]
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return None
+    except (OSError, zipfile.BadZipFile, ValueError) as e:
+        raise JoinRefused(UNREADABLE) from e
     try:
         data = _merged(zips)
-        infos = [_metadata(z) for z in zips] if data is not None else None
-    except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError):
-        data = infos = None
+        infos = [_metadata(z) for z in zips]
+    except (KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile, OSError) as e:
+        raise JoinRefused(UNREADABLE) from e
     finally:
         for z in zips:
             z.close()
-    if data is None or infos is None:
-        target.unlink(missing_ok=True)
-        return None
     if lean is not None:
         data = lean(data) or data
     write_stored(data, target)
     return infos
 
 
-def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
+def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes]:
     if len(zips) < 2:
-        return None
+        raise JoinRefused(ONE_FILE)
     first = zips[0]
     signature = _shared_signature(first)
     for z in zips:
         names = z.namelist()
         if DOCUMENT not in names or DOCUMENT_RELS not in names or CONTENT_TYPES not in names:
-            return None
+            raise JoinRefused(UNREADABLE)
         if _shared_signature(z) != signature:
-            return None
+            raise JoinRefused(DIFFERENT)
 
     if SETTINGS in first.namelist() and b"evenAndOddHeaders" in _shared_part(first, SETTINGS):
-        return None  # which header a page gets would depend on the pages before it
+        # Which header a page gets would depend on the pages before it.
+        raise JoinRefused(EVEN_ODD)
     numbered = _numbered_styles(first)
     base_rels: _Common | None = None
     parts: dict[str, bytes] = {}
@@ -156,24 +178,23 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
         if base_rels is None:
             base_rels = rels
         elif rels != base_rels:
-            return None
+            raise JoinRefused(DIFFERENT)
         xml = _without_go_back(z.read(DOCUMENT))
-        if _unsupported(xml) or _uses_numbering(xml, numbered):
-            return None
+        _refuse_what_would_mix(xml, numbered)
         document = _Document.cut(xml)
-        if document is None or head not in (None, document.head):
-            return None  # one that is not as ours are, or declares other namespaces
+        if head not in (None, document.head):
+            raise JoinRefused(SAVED_OTHERWISE)  # it declares other namespaces
         head = document.head
         section = _section(document.section)
-        if section is None or not names_own_headers_and_footers(section):
-            return None  # it would inherit the previous document's header or footer
+        if not names_own_headers_and_footers(section):
+            # It would inherit the previous document's header or footer.
+            raise JoinRefused(INHERITED_HEADER)
         # Header and footer parts, renamed per document.
         renamed: dict[str, str] = {}
         for n, (rid, (kind, target)) in enumerate(own.items()):
             name = f"{kind}-deel{k + 1}-{n + 1}.xml"
             content = z.read(f"word/{target}")
-            if _unsupported(content) or _uses_numbering(content, numbered):
-                return None
+            _refuse_what_would_mix(content, numbered)
             content = _PAGE_TOTAL.sub(f"PAGEREF {END.format(k)}".encode(), content)
             parts[f"word/{name}"] = content
             rels_name = f"word/_rels/{target}.rels"
@@ -196,26 +217,23 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes] | None:
             if ref.tag in (f"{W}headerReference", f"{W}footerReference"):
                 old = ref.get(f"{{{R_NS}}}id")
                 if old not in renamed:
-                    return None
+                    raise JoinRefused(SAVED_OTHERWISE)
                 ref.set(f"{{{R_NS}}}id", renamed[old])
         if not restart_numbering(section, new_page=k > 0):
-            return None
+            raise JoinRefused(OWN_PAGE_NUMBERS)
         properties = etree.tostring(section)
         last = k == len(zips) - 1
         # A section ends with the paragraph that carries its properties; the last one's stay
         # where they are, at the end of the body.
         body = document.marked(k, None if last else properties)
-        if body is None:
-            return None
         pieces.append(body + properties if last else body)
-    if head is None:
-        return None
+    assert head is not None  # there were documents
     joined = head + b"".join(pieces) + b"</w:body></w:document>"
     try:
         # The joined bytes must be XML LibreOffice can read; when in doubt, one by one.
         etree.fromstring(joined)
-    except etree.XMLSyntaxError:
-        return None
+    except etree.XMLSyntaxError as e:
+        raise JoinRefused(SAVED_OTHERWISE) from e
     parts[DOCUMENT] = joined
     parts[DOCUMENT_RELS] = _rels_xml(first, new_rels)
     parts[CONTENT_TYPES] = _content_types(first, overrides)
@@ -245,32 +263,34 @@ class _Document:
     section: bytes
 
     @classmethod
-    def cut(cls, xml: bytes) -> _Document | None:
-        if b"<!--" in xml or b"<![CDATA[" in xml or b"<w:pPrChange" in xml:
-            return None
-        if _CLOSING_WITH_SPACE.search(xml) or (b"&#" in xml and b"instr" in xml):
-            return None  # not as lxml writes it
+    def cut(cls, xml: bytes) -> _Document:
+        if b"<w:pPrChange" in xml:
+            raise JoinRefused(TRACKED)
+        if b"<!--" in xml or b"<![CDATA[" in xml or _CLOSING_WITH_SPACE.search(xml):
+            raise JoinRefused(SAVED_OTHERWISE)  # not as lxml writes it
+        if b"&#" in xml and b"instr" in xml:
+            raise JoinRefused(SAVED_OTHERWISE)
         if xml.count(b"<w:sectPr") != 1 or xml.count(b"<w:body>") != 1:
-            return None  # several sections (or a tracked change of one)
+            raise JoinRefused(SECTIONS)  # (or a tracked change of one)
         body = xml.index(b"<w:body>") + len(b"<w:body>")
         section = xml.index(b"<w:sectPr")
         tail = xml[section:].rstrip()
         if not tail.endswith(b"</w:body></w:document>"):
-            return None
+            raise JoinRefused(SAVED_OTHERWISE)
         properties = tail[: -len(b"</w:body></w:document>")]
         content = xml[body:section]
         if not _PARAGRAPH_START.match(content) or not content.endswith(b"</w:p>"):
-            return None  # its marks would not be on its first and last page
+            raise JoinRefused(TABLE_AT_EDGE)  # its marks would not be on its first and last page
         head = xml[:body]
         # The section properties are edited with w: and r: bound to these namespaces, and
         # the paragraphs' tags are found by these prefixes.
         if not all(n in head for n in _MAIN_NAMESPACES):
-            return None
+            raise JoinRefused(SAVED_OTHERWISE)
         if b"xmlns:w=" in content or b"xmlns:r=" in content:
-            return None  # bound anew inside the body
+            raise JoinRefused(SAVED_OTHERWISE)  # bound anew inside the body
         return cls(head, content, properties)
 
-    def marked(self, k: int, section: bytes | None) -> bytes | None:
+    def marked(self, k: int, section: bytes | None) -> bytes:
         """The content with bookmarks at the start of its first and the end of its last
         paragraph, page totals pointing at the end mark, and `section` (when given) in the
         last paragraph's properties."""
@@ -285,23 +305,18 @@ class _Document:
             if needle in content:
                 content = pattern.sub(field, content)
         if b"NUMPAGES" in content or b"SECTIONPAGES" in content:
-            return None  # a page total written in a way not found above: it would be wrong
+            # A page total written in a way not found above: it would be wrong.
+            raise JoinRefused(PAGE_TOTAL)
         last = _last_paragraph(content)
         if last is None:
-            return None
+            raise JoinRefused(SAVED_OTHERWISE)
         # The last paragraph first: the first one's edits would move its offsets.
         end = _mark(END.format(k), 2 * k + 2)
         paragraph = content[last : -len(b"</w:p>")] + end + b"</w:p>"
         if section is not None:
-            sectioned = _with_section(paragraph, section)
-            if sectioned is None:
-                return None
-            paragraph = sectioned
+            paragraph = _with_section(paragraph, section)
         content = content[:last] + paragraph
-        found = _properties(content)
-        if found is None:
-            return None
-        at, properties = found
+        at, properties = _properties(content)
         if properties is not None:
             at = (
                 properties.end()
@@ -346,22 +361,19 @@ def _last_paragraph(content: bytes) -> int | None:
     return None
 
 
-def _properties(paragraph: bytes) -> tuple[int, re.Match[bytes] | None] | None:
+def _properties(paragraph: bytes) -> tuple[int, re.Match[bytes] | None]:
     """Where the paragraph that `paragraph` starts with has its properties: the end of its
-    opening tag, and the properties' opening tag if it has any; None when something other
+    opening tag, and the properties' opening tag if it has any. Refused when something other
     than an element follows the opening tag (not as lxml writes it)."""
     opening = _PARAGRAPH_START.match(paragraph)
     if opening is None or paragraph[opening.end() : opening.end() + 1] != b"<":
-        return None
+        raise JoinRefused(SAVED_OTHERWISE)
     return opening.end(), _PROPERTIES_START.match(paragraph, opening.end())
 
 
-def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
+def _with_section(paragraph: bytes, section: bytes) -> bytes:
     """`paragraph` with `section` as the last of its properties."""
-    found = _properties(paragraph)
-    if found is None:
-        return None
-    at, properties = found
+    at, properties = _properties(paragraph)
     if properties is None:
         return paragraph[:at] + b"<w:pPr>" + section + b"</w:pPr>" + paragraph[at:]
     if properties.group(0).endswith(b"/>"):
@@ -371,16 +383,16 @@ def _with_section(paragraph: bytes, section: bytes) -> bytes | None:
     return paragraph[:close] + section + paragraph[close:]
 
 
-def _section(properties: bytes) -> etree._Element | None:
-    """A document's section properties as an element, to edit; None when they use another
+def _section(properties: bytes) -> etree._Element:
+    """A document's section properties as an element, to edit; refused when they use another
     namespace than w: and r:."""
     wrapped = b"<x" + b"".join(_MAIN_NAMESPACES) + b">" + properties + b"</x>"
     try:
         elements = list(etree.fromstring(wrapped))
-    except etree.XMLSyntaxError:
-        return None
+    except etree.XMLSyntaxError as e:
+        raise JoinRefused(SAVED_OTHERWISE) from e
     if len(elements) != 1 or elements[0].tag != f"{W}sectPr":
-        return None  # anything after the section properties
+        raise JoinRefused(SAVED_OTHERWISE)  # anything after the section properties
     return elements[0]
 
 
@@ -519,14 +531,16 @@ def _numbered_in(styles: bytes) -> frozenset[bytes]:
     return frozenset(numbers)
 
 
-def _unsupported(xml: bytes) -> bool:
+def _refuse_what_would_mix(xml: bytes, numbered: frozenset[bytes]) -> None:
+    """Refuse a part (the body, a header or footer) that refers to something outside its own
+    text, or numbers paragraphs (directly or by a style in `numbered`)."""
     # Substring tests: a regular expression with these alternatives took longer than the
     # whole rest of the check.
-    return any(needle in xml for needle in _UNSUPPORTED)
-
-
-def _uses_numbering(xml: bytes, numbered: frozenset[bytes]) -> bool:
-    return bool(numbered) and any(s in numbered for s in _STYLE_REFERENCE.findall(xml))
+    for needle, reason in _UNSUPPORTED.items():
+        if needle in xml:
+            raise JoinRefused(reason)
+    if numbered and any(s in numbered for s in _STYLE_REFERENCE.findall(xml)):
+        raise JoinRefused(NUMBERED)
 
 
 def _metadata(z: zipfile.ZipFile) -> Metadata:

@@ -6,8 +6,9 @@ its own profile, converts the documents one by one through UNO: each worker is a
 (`lo_script.py`) run by a Python that has the `uno` module (Debian: python3-uno), which starts
 and drives one `soffice` (`worker.py`). Word files reach LibreOffice as lean copies without
 their unused styles (`lean.py`), which saves it a third of its work and changes nothing on the
-page. Files submitted as a group (`submit_group`) are joined into one file, converted once and
-cut apart again (`join.py`, `cut.py`): LibreOffice's cost is mostly per file, not per page.
+page. Files submitted as a group (`submit_group`) are joined into one file (`join.py`),
+converted once and cut apart again (`cut.py`): LibreOffice's cost is mostly per file, not per
+page. A join that is refused says why; `join_refusals` counts the reasons.
 
 Safety: every conversion has a timeout. A worker that hangs or crashes is killed with its whole
 process group and replaced, and the document is tried once more; a document that fails twice is
@@ -33,6 +34,7 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -42,7 +44,7 @@ from types import TracebackType
 from opp_docs.files import atomic_path
 from opp_docs.office import FAILED_TO_OPEN, find_soffice, new_work_dir, run_batch
 from opp_docs.pdf.cut import split_pdf
-from opp_docs.pdf.join import Metadata, compatible_groups, merge
+from opp_docs.pdf.join import JoinRefused, compatible_groups, merge
 from opp_docs.pdf.lean import LeanCopies
 from opp_docs.pdf.worker import Worker, WorkerFailed, WorkerHung, Workers
 
@@ -53,6 +55,11 @@ CONVERSION_TIMEOUT = 30.0
 # LibreOffice slowly grows while it converts; a fresh one costs about a second.
 RECYCLE_AFTER = 1000
 ATTEMPTS = 2
+
+# Why a joined file gave no PDFs, besides the join's and the cut's own reasons (JoinRefused).
+JOINED_NOT_CONVERTED = "LibreOffice kon het samengevoegde bestand niet omzetten"
+JOINED_STUCK = "LibreOffice liep vast op het samengevoegde bestand"
+JOINED_FAILED = "onverwachte fout bij het samenvoegen"
 
 
 @functools.cache
@@ -166,6 +173,9 @@ class ConverterPool:
         # Files converted as part of a joined file, and how many LibreOffice conversions that took.
         self.joined = 0
         self.joined_conversions = 0
+        # Why files went one by one instead of together: per reason, the groups that sent
+        # files on their own (see JoinRefused).
+        self.join_refusals: Counter[str] = Counter()
 
     @property
     def pending(self) -> int:
@@ -372,56 +382,66 @@ class ConverterPool:
         merged, pdf = self.work_dir / f"{name}.docx", self.work_dir / f"{name}.pdf"
         sources = [source.resolve() for source, _ in job.parts]
         targets = [target for _, target in job.parts]
-        healthy = done = False
-        infos: list[Metadata] | None = None
+        healthy = joined = False
+        refusal = ""
         try:
             infos = merge(sources, merged, self._lean.lean_parts if self._lean else None)
-            if infos is not None:
-                request = {
-                    "source": str(merged),
-                    "target": str(pdf),
-                    "ext": "pdf",
-                    "filter": None,
-                    "pdfa": False,
-                    # Bookmarks become named destinations: they say where each file starts.
-                    "filter_data": {"ExportBookmarksToPDFDestination": True},
-                }
-                reply = worker.request(request, self.timeout)
-                healthy = True
-                if reply.get("ok") and pdf.is_file():
-                    for target in targets:
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                    done = split_pdf(pdf, targets, infos)
-            else:
-                healthy = True
+            joined = True
+            request = {
+                "source": str(merged),
+                "target": str(pdf),
+                "ext": "pdf",
+                "filter": None,
+                "pdfa": False,
+                # Bookmarks become named destinations: they say where each file starts.
+                "filter_data": {"ExportBookmarksToPDFDestination": True},
+            }
+            reply = worker.request(request, self.timeout)
+            healthy = True
+            if not (reply.get("ok") and pdf.is_file()):
+                raise JoinRefused(JOINED_NOT_CONVERTED)
+            for target in targets:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            split_pdf(pdf, targets, infos)
+        except JoinRefused as e:
+            healthy, refusal = True, e.reason
         except WorkerFailed:
-            healthy = False
+            healthy, refusal = False, JOINED_STUCK
         except Exception:
             # Whatever went wrong with the joined file, each file still gets its own chance.
-            done = False
+            refusal = JOINED_FAILED
         finally:
             for temporary in (merged, pdf):
                 temporary.unlink(missing_ok=True)
-        if done:
-            with self._lock:
-                self.joined += len(job.parts)
-                self.joined_conversions += 1
-            for source, target in job.parts:
-                self._done.put(_Job(source, target))
-        elif infos is None:
+        if refusal:
             # Not joinable as a whole (one template saved anew by Word, say): those made from
             # one template may still go together.
-            for group in compatible_groups(sources):
-                parts = [job.parts[i] for i in group]
-                if len(parts) > 1 and len(parts) < len(job.parts):
-                    self._jobs.put(_Job(parts[0][0], parts[0][1], parts=parts))
-                else:
-                    for source, target in parts:
-                        self._jobs.put(_Job(source, target))
-        else:
-            for source, target in job.parts:
-                self._jobs.put(_Job(source, target))
+            groups = [list(range(len(sources)))] if joined else compatible_groups(sources)
+            self._requeue(job, groups, refusal)
+            return healthy
+        with self._lock:
+            self.joined += len(job.parts)
+            self.joined_conversions += 1
+        for source, target in job.parts:
+            self._done.put(_Job(source, target))
         return healthy
+
+    def _requeue(self, job: _Job, groups: list[list[int]], reason: str) -> None:
+        """Put a group that gave no PDFs back in the queue, as `groups` (indices into its
+        files): a smaller group as a group, the others one by one. `reason` is counted when
+        any file goes on its own."""
+        alone = False
+        for group in groups:
+            parts = [job.parts[i] for i in group]
+            if 1 < len(parts) < len(job.parts):
+                self._jobs.put(_Job(parts[0][0], parts[0][1], parts=parts))
+            else:
+                alone = True
+                for source, target in parts:
+                    self._jobs.put(_Job(source, target))
+        if alone:
+            with self._lock:
+                self.join_refusals[reason] += 1
 
     def _run_batches(self) -> None:
         """The fallback without UNO: one `soffice --convert-to` per batch."""

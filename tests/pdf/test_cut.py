@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pikepdf
+import pytest
 
+from opp_docs.pdf import cut
 from opp_docs.pdf.cut import split_pdf
-from opp_docs.pdf.join import END, START, Metadata
+from opp_docs.pdf.join import END, START, JoinRefused, Metadata
 
 NO_METADATA = Metadata("", "", "", "")
 
@@ -42,7 +44,7 @@ def test_split_follows_the_named_destinations(tmp_path: Path) -> None:
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
     infos = [NO_METADATA] * 2
 
-    assert split_pdf(joined, targets, infos)
+    split_pdf(joined, targets, infos)
 
     with pikepdf.open(targets[0]) as one, pikepdf.open(targets[1]) as two:
         assert (len(one.pages), len(two.pages)) == (2, 1)
@@ -55,7 +57,8 @@ def test_split_follows_the_named_destinations(tmp_path: Path) -> None:
 def test_split_refuses_a_pdf_without_destinations(tmp_path: Path) -> None:
     joined = two_page_pdf(tmp_path / "samen.pdf", with_destinations=False)
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
-    assert not split_pdf(joined, targets, [NO_METADATA] * 2)
+    with pytest.raises(JoinRefused, match=cut.NO_START):
+        split_pdf(joined, targets, [NO_METADATA] * 2)
     assert not any(t.exists() for t in targets)
 
 
@@ -66,5 +69,6 @@ def test_split_refuses_a_document_that_does_not_end_on_its_own_last_page(
     counted as its own: the joined layout differs from the single one."""
     joined = two_page_pdf(tmp_path / "samen.pdf", with_destinations=True, first_ends_on=0)
     targets = [tmp_path / "een.pdf", tmp_path / "twee.pdf"]
-    assert not split_pdf(joined, targets, [NO_METADATA] * 2)
+    with pytest.raises(JoinRefused, match=cut.OTHER_LAYOUT):
+        split_pdf(joined, targets, [NO_METADATA] * 2)
     assert not any(t.exists() for t in targets)

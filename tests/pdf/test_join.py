@@ -1,5 +1,6 @@
 """Joining Word files for one LibreOffice conversion (no LibreOffice needed here): what is
-joined, what is refused, and what the joined file says about page numbers and sections."""
+joined, what is refused and why, and what the joined file says about page numbers and
+sections."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import pytest
 from lxml import etree
 
 from opp_docs.documents.compiled import TemplateCache
-from opp_docs.pdf.join import END, START, compatible_groups, merge
+from opp_docs.pdf import join
+from opp_docs.pdf.join import END, START, JoinRefused, compatible_groups, merge
 from tests.helpers import REPO, example_contexts, with_document, with_part
 
 
@@ -25,6 +27,14 @@ def rendered(tmp_path: Path, count: int = 5) -> list[Path]:
         files.append(tmp_path / f"{i} {name}.docx")
         files[-1].write_bytes(cache.render(name, context))
     return files
+
+
+def refusal(sources: list[Path], target: Path) -> str:
+    """Why `merge` refuses to join `sources`; it writes nothing then."""
+    with pytest.raises(JoinRefused) as refused:
+        merge(sources, target)
+    assert not target.exists()
+    return refused.value.reason
 
 
 def part(path: Path, name: str) -> str:
@@ -72,13 +82,13 @@ def test_files_that_differ_in_more_than_their_text_are_not_joined(tmp_path: Path
     document.save(str(other))
     joined = tmp_path / "samen.docx"
 
-    assert not merge([*sources, other], joined)
-    assert not merge(sources[:1], joined)
+    assert refusal([*sources, other], joined) == join.DIFFERENT
+    assert refusal(sources[:1], joined) == join.ONE_FILE
     assert not joined.exists()
 
     broken = tmp_path / "kapot.docx"
     broken.write_bytes(b"PK\x03\x04 geen zip")
-    assert not merge([*sources, broken], joined)
+    assert refusal([*sources, broken], joined) == join.UNREADABLE
 
 
 def before_final_section(extra: str) -> Callable[[bytes], bytes]:
@@ -109,6 +119,24 @@ TABLE = (
     "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>cel</w:t></w:r>"
     "</w:p></w:tc></w:tr></w:tbl>"
 )
+
+
+# What each refusal below says: the pool counts these, and --verbose shows the counts.
+REASONS = {
+    "footnote": "voetnoot",
+    "several sections": join.SECTIONS,
+    "bookmark": "bladwijzer",
+    "numbered list": join.NUMBERED,
+    "numbered style": join.NUMBERED,
+    "starts with a table": join.TABLE_AT_EDGE,
+    "ends with a table": join.TABLE_AT_EDGE,
+    "first page without its own footer": join.INHERITED_HEADER,
+    "own page numbering": join.OWN_PAGE_NUMBERS,
+    "page total not found": join.PAGE_TOTAL,
+    "space in a paragraph's tags": join.SAVED_OTHERWISE,
+    "w: bound anew in the body": join.SAVED_OTHERWISE,
+    "strict namespaces": join.SAVED_OTHERWISE,
+}
 
 
 @pytest.mark.parametrize(
@@ -171,7 +199,7 @@ def test_what_could_come_out_differently_is_not_joined(
     sources = rendered(tmp_path, 2)
     changed = with_document(sources[1], tmp_path / "veranderd.docx", edit)
     assert merge([sources[0], sources[1]], tmp_path / "controle.docx")
-    assert not merge([sources[0], changed], tmp_path / "samen.docx"), why
+    assert refusal([sources[0], changed], tmp_path / "samen.docx") == REASONS[why], why
 
 
 def test_a_document_never_runs_on_after_the_previous_one(tmp_path: Path) -> None:
@@ -270,7 +298,7 @@ def test_files_are_grouped_by_the_template_they_share(tmp_path: Path) -> None:
     files = [sources[0], restyled[0], sources[1], restyled[1], broken]
 
     assert compatible_groups(files) == [[0, 2], [1, 3], [4]]
-    assert not merge(files[:4], tmp_path / "samen.docx")
+    assert refusal(files[:4], tmp_path / "samen.docx") == join.DIFFERENT
     assert merge([restyled[0], restyled[1]], tmp_path / "samen.docx")
 
 

@@ -33,9 +33,9 @@ from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.ooxml import STYLES
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.files import STUDENTS_DIR
+from opp_docs.pdf import join, worker
 from opp_docs.pdf import lo_script as lo_script
 from opp_docs.pdf import pool as convert
-from opp_docs.pdf import worker
 from opp_docs.pdf.pool import ConverterPool, convert_files
 from tests.helpers import REPO, example_contexts, pdf_text, with_part
 
@@ -210,6 +210,9 @@ def test_a_group_that_cannot_be_joined_is_converted_one_by_one(tmp_path: Path, w
         pool.submit_group([(s, s.with_suffix(".pdf")) for s in [*sources, corrupt]])
         result = pool.wait()
         assert pool.joined == 0
+        # The damaged file parts from the others, which then go one by one for a reason of
+        # their own: python-docx's documents have no footer to call their own.
+        assert pool.join_refusals == {join.UNREADABLE: 1, join.INHERITED_HEADER: 1}
     assert set(result.failed) == {corrupt}
     for i, source in enumerate(sources):
         assert f"Brief {i}" in pdf_text(result.converted[source])
@@ -233,6 +236,8 @@ def test_a_group_of_two_templates_is_converted_as_two_joined_files(
         pool.submit_group([(s, s.with_suffix(".pdf")) for s in sources])
         result = pool.wait()
         assert (pool.joined, pool.joined_conversions) == (4, 2)
+        # Two smaller groups, no file on its own: nothing to explain.
+        assert pool.join_refusals == {}
     assert result.failed == {}
     for source in sources:
         assert len(PdfReader(source.with_suffix(".pdf")).pages) >= 1
