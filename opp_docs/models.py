@@ -371,6 +371,9 @@ class RunSummary:
     outcomes: list[StudentOutcome] = field(default_factory=list)
     # What was read, for the counts that --verbose shows.
     intake: IntakeResult | None = field(default=None, repr=False)
+    # Why documents went to LibreOffice one by one instead of joined, with how often: for
+    # --verbose (the pool's join_refusals).
+    join_refusals: dict[str, int] = field(default_factory=dict)
 
     @property
     def manifest(self) -> Path:

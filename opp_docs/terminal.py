@@ -1,5 +1,5 @@
-"""What `--verbose` adds to the terminal: counts per intake file, the place of each problem and
-the route per student number.
+"""What `--verbose` adds to the terminal: counts per intake file, the place of each problem,
+the route per student number, and why documents were converted one by one.
 
 Terminal output ends up in scrollback, screenshots and helpdesk tickets, so it names files,
 places and student numbers only: never a name, never the value of a cell, never OKR text. The
@@ -33,6 +33,11 @@ def detail_lines(summary: RunSummary) -> list[str]:
         if o.problems:
             status.append(f"{len(o.problems)} melding(en) in manifest.json")
         lines.append(f"  {o.leerling.leerlingnummer}: {', '.join(status)}")
+    if summary.join_refusals:
+        # Most common first: the reason a school can most usefully do something about.
+        counts = sorted(summary.join_refusals.items(), key=lambda item: (-item[1], item[0]))
+        reasons = ", ".join(f"{n}× {reason}" for reason, n in counts)
+        lines.append(f"Los omgezet, niet samengevoegd: {reasons}")
     return lines
 
 

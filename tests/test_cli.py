@@ -18,6 +18,8 @@ from click.testing import CliRunner, Result
 from opp_docs import files
 from opp_docs.cli import main
 from opp_docs.funnel import DEBUG_ENV, Funnel
+from opp_docs.pdf import join, pool
+from opp_docs.pdf.join import JoinRefused, Metadata
 from opp_docs.pipeline.state import JOURNAL
 from tests.helpers import REPO, docx_text
 from tests.personal_data import OKR_TEXT, assert_no_personal_data, private_intake, settings
@@ -225,7 +227,7 @@ def files_in(folder: Path) -> dict[str, str]:
     return found
 
 
-def dossiers(base: Path) -> Result:
+def dossiers(base: Path, *extra: str) -> Result:
     return invoke(
         "dossiers",
         "--intake", str(base / "intake"),
@@ -233,6 +235,7 @@ def dossiers(base: Path) -> Result:
         "--schooljaar", YEAR,
         "--sjablonen", str(REPO / "templates"),
         "--instellingen", str(settings(base)),
+        *extra,
     )  # fmt: skip
 
 
@@ -428,3 +431,23 @@ def test_a_full_disk_leaves_the_output_as_it_was_and_a_rerun_completes(
     (opp,) = folder.glob("*/opp-light - *.docx")
     assert "Ballonangst" in docx_text(opp)
     assert not (output / YEAR / JOURNAL).exists()
+
+
+@pytest.mark.libreoffice
+def test_verbose_counts_why_documents_went_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A join that is refused says why, and -v counts the reasons: a school sees why its
+    documents went to LibreOffice one by one (and took longer)."""
+
+    def refused(*args: object, **kwargs: object) -> list[Metadata]:
+        raise JoinRefused(join.NUMBERED)
+
+    monkeypatch.setattr(pool, "merge", refused)
+    private_intake(tmp_path / "intake", with_problems=False)
+    result = dossiers(tmp_path, "-v")
+    assert result.exit_code == 0, result.output
+    # One student's documents, refused as one group; the cover goes alone anyway.
+    assert "Los omgezet, niet samengevoegd: 1× genummerde lijst" in result.output.splitlines()
+    assert "documenten: 5 gemaakt, 0 hergebruikt, 0 mislukt" in result.output
+    assert_no_personal_data(result.output)

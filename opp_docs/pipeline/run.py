@@ -127,6 +127,7 @@ class DossierRun:
             overviews = self.state.overviews = self.state.overviews.current()
             reader = overviews.reader()
             _Collector(self, pool, reader).collect()
+            summary.join_refusals = dict(pool.join_refusals)
             self.state.save()
             write_intake_report(self.intake, summary.year_dir / INTAKE_REPORT)
             write_manifest(summary, options.schooljaar)
