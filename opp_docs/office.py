@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from opp_docs.errors import ConversionError
+from opp_docs.files import atomic_path
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 # Work folders (the pool's, and those with copies of the intake): this prefix, the process id,
@@ -145,10 +146,8 @@ def _convert_once(
         for i, (source, target) in enumerate(jobs):
             produced = out_dir / f"{i:05d}.{fmt.split(':')[0]}"
             if produced.exists() and produced.stat().st_size > 0:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".tmp-{target.name}")
-                shutil.move(produced, tmp)
-                os.replace(tmp, target)
+                with atomic_path(target) as tmp:
+                    shutil.move(produced, tmp)
                 done[source] = target
         if not error and len(done) < len(jobs):
             error = FAILED_TO_OPEN

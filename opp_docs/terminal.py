@@ -37,7 +37,7 @@ def detail_lines(summary: RunSummary) -> list[str]:
         # Most common first: the reason a school can most usefully do something about.
         counts = sorted(summary.join_refusals.items(), key=lambda item: (-item[1], item[0]))
         reasons = ", ".join(f"{n}× {reason}" for reason, n in counts)
-        lines.append(f"Los omgezet, niet samengevoegd: {reasons}")
+        lines.append(f"Los omgezet in plaats van samen: {reasons}")
     return lines
 
 

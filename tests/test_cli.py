@@ -448,6 +448,6 @@ def test_verbose_counts_why_documents_went_one_by_one(
     result = dossiers(tmp_path, "-v")
     assert result.exit_code == 0, result.output
     # One student's documents, refused as one group; the cover goes alone anyway.
-    assert "Los omgezet, niet samengevoegd: 1× genummerde lijst" in result.output.splitlines()
+    assert "Los omgezet in plaats van samen: 1× genummerde lijst" in result.output.splitlines()
     assert "documenten: 5 gemaakt, 0 hergebruikt, 0 mislukt" in result.output
     assert_no_personal_data(result.output)

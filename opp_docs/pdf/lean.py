@@ -17,10 +17,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-STYLES = "word/styles.xml"
+from opp_docs.documents.ooxml import STYLES, W_NS
+
 # Word 2010's copy of the styles; LibreOffice does not read it.
 STYLES_WITH_EFFECTS = "word/stylesWithEffects.xml"
-_MAIN_NS = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_MAIN_NS = f'xmlns:w="{W_NS}"'.encode()
 _REFERENCE = re.compile(
     rb'<w:(?:pStyle|rStyle|tblStyle|numStyleLink|styleLink)\b[^>]*?\bw:val="([^"]*)"'
 )
