@@ -88,6 +88,11 @@ def shown_path(path: str | os.PathLike[str]) -> str:
     return f"de map van leerling {number.group()} in {folder}"
 
 
+def text_digest(text: str) -> str:
+    """The sha256 of `text`: what a run compares to see that something it made from changed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def sha256_file(path: Path) -> str:
     with path.open("rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()

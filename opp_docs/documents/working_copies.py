@@ -23,7 +23,7 @@ from opp_docs.documents.student_files import (
     free_path,
     remove_ours,
 )
-from opp_docs.files import inside, write_bytes_atomic
+from opp_docs.files import inside, text_digest, write_bytes_atomic
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     DocumentKind,
@@ -52,7 +52,7 @@ class Inputs:
     settings: str
 
     def digest(self, template: str) -> str:
-        return _digest(RENDER_VERSION + self.said + template + self.settings)
+        return text_digest(RENDER_VERSION + self.said + template + self.settings)
 
 
 @dataclass
@@ -243,7 +243,3 @@ class WorkingCopies:
         return DocumentOutcome(
             kind, docx, docx.with_suffix(".pdf"), written, bewerkt, nieuwe_versie
         )
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -14,7 +14,7 @@ from opp_docs.config import Config
 from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.documents.student_files import dossier_name
-from opp_docs.files import sha256_file, write_bytes_atomic
+from opp_docs.files import sha256_file, text_digest, write_bytes_atomic
 from opp_docs.models import StudentOutcome
 from opp_docs.pdf.dossier import (
     DossierInfo,
@@ -73,7 +73,7 @@ class Dossiers:
             parts.append(Part(f"Onderwijskundig rapport ({report.name})", report, ours=False))
         dossier = outcome.folder / dossier_name(outcome.leerling)
         templates = self.settings.templates
-        inputs = _digest(
+        inputs = text_digest(
             "".join(p.titel + sha256_file(p.pdf) for p in parts)
             + templates.digest(COVER_TEMPLATE)
             + self._password_check()
@@ -142,7 +142,3 @@ class Dossiers:
 def _scrypt(password: str, salt: str) -> str:
     # Slow on purpose (some 50 ms); cached, so once per run.
     return hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1).hex()
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

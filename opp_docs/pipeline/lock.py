@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from opp_docs.errors import OutputBusyError
+from opp_docs.files import private_files
 
 LOCK = ".opp-docs.lock"
 
@@ -46,3 +47,13 @@ def output_lock(year_dir: Path) -> Iterator[None]:
         # Removed while still held, so that no other run can lock this file in between.
         lock.unlink(missing_ok=True)
         os.close(fd)
+
+
+@contextmanager
+def writing_to(year_dir: Path) -> Iterator[None]:
+    """What every command that writes into a school year's folder holds: files private to
+    their owner, the folder made, and the folder's lock."""
+    with private_files():
+        year_dir.mkdir(parents=True, exist_ok=True)
+        with output_lock(year_dir):
+            yield

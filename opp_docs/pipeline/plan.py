@@ -14,7 +14,6 @@ from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.documents.student_files import StudentFiles, WordFile, dossier_name
-from opp_docs.files import private_files
 from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
@@ -27,7 +26,7 @@ from opp_docs.models import (
 )
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.write import OverviewOptions, write_overviews
-from opp_docs.pipeline.lock import output_lock
+from opp_docs.pipeline.lock import writing_to
 from opp_docs.pipeline.state import BuildState
 
 
@@ -39,10 +38,8 @@ def run_check(intake: Path, output: Path, schooljaar: SchoolYear, config: Config
     """Read and validate the intake; write only the intake report."""
     result = read_intake(intake, config, schooljaar)
     year_dir = year_folder(output, schooljaar)
-    with private_files():
-        year_dir.mkdir(parents=True, exist_ok=True)
-        with output_lock(year_dir):
-            write_intake_report(result, year_dir / INTAKE_REPORT)
+    with writing_to(year_dir):
+        write_intake_report(result, year_dir / INTAKE_REPORT)
     return _intake_summary(result, year_dir)
 
 
@@ -84,17 +81,16 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
     schooljaar, config = request.schooljaar, request.config
     result = read_intake(request.intake, config, schooljaar)
     year_dir = year_folder(request.output, schooljaar)
-    with private_files():
-        year_dir.mkdir(parents=True, exist_ok=True)
-        with output_lock(year_dir):
-            summary = plan_summary(result, year_dir, schooljaar, config)
-            write_intake_report(result, summary.intake_report)
-            options = OverviewOptions(schooljaar, config, request.today, pdf=request.pdf)
-            state = BuildState.load(year_dir)
-            attach_documents(summary, state, schooljaar)
-            state.overviews = state.overviews.current()
-            files = write_overviews(summary, options, state.overviews)
-            state.save()
+    with writing_to(year_dir):
+        summary = plan_summary(result, year_dir, schooljaar, config)
+        write_intake_report(result, summary.intake_report)
+        options = OverviewOptions(schooljaar, config, request.today, pdf=request.pdf)
+        state = BuildState.load(year_dir)
+        attach_documents(summary, state, schooljaar)
+        state.overviews = state.overviews.current()
+        files = write_overviews(summary, options, state.overviews)
+        state.save()
+
     return PlanningResult(summary, [summary.intake_report, *files])
 
 

@@ -10,7 +10,6 @@ rendered, and each student's dossier is bundled as soon as that student's PDFs a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.reading import DocumentReader, student_status
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
-from opp_docs.files import STUDENTS_DIR, private_files
+from opp_docs.files import STUDENTS_DIR, text_digest
 from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
@@ -39,7 +38,7 @@ from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConverterPool
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
-from opp_docs.pipeline.lock import output_lock
+from opp_docs.pipeline.lock import writing_to
 from opp_docs.pipeline.manifest import write_manifest
 from opp_docs.pipeline.plan import plan_summary, year_folder
 from opp_docs.pipeline.state import BuildState
@@ -80,11 +79,9 @@ def run_dossiers(
     # The same check as 'opp-docs templates check', with the same message.
     check_templates(options.templates)
     year_dir = year_folder(options.output, options.schooljaar)
-    with private_files():
-        year_dir.mkdir(parents=True, exist_ok=True)
-        with output_lock(year_dir):
-            run = DossierRun(options, result, year_dir, bar or _no_bar)
-            return run.run(progress or (lambda _message: None))
+    with writing_to(year_dir):
+        run = DossierRun(options, result, year_dir, bar or _no_bar)
+        return run.run(progress or (lambda _message: None))
 
 
 def _no_bar(_label: str, _total: int) -> AbstractContextManager[Callable[[int], None]]:
@@ -114,7 +111,7 @@ class DossierRun:
         settings = DossierSettings(self.templates, options.config, options.password)
         self.dossiers = Dossiers(settings, self.state)
         # What every document is made from besides its student and template: the settings.
-        self.settings_digest = _digest(repr(options.config))
+        self.settings_digest = text_digest(repr(options.config))
         # Word files whose PDF is being made, with their student.
         self.converting: dict[Path, StudentOutcome] = {}
 
@@ -284,7 +281,3 @@ def _remove_leftovers(year_dir: Path) -> None:
             # Never through a student folder that is a link: those files are not ours.
             if not leftover.parent.is_symlink():
                 leftover.unlink(missing_ok=True)
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
