@@ -299,6 +299,9 @@ class SchoolYear:
     def __str__(self) -> str:
         return f"{self.start}-{self.end}"
 
+    def previous(self) -> SchoolYear:
+        return SchoolYear(self.start - 1)
+
     @classmethod
     def containing(cls, day: dt.date) -> SchoolYear:
         return cls(day.year if day.month >= 8 else day.year - 1)

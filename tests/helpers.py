@@ -10,9 +10,12 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
@@ -43,10 +46,52 @@ def words_in(path: Path) -> str:
 
 
 def docx_text(path: Path) -> str:
-    """A Word file's paragraphs, then its table cells, one per line."""
+    """A Word file's paragraphs, then its table cells, one per line; with the text of content
+    controls, which python-docx's `.text` leaves out."""
     document = docx.Document(str(path))
-    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in document.paragraphs] + cells)
+    cells = [element_text(c._tc) for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([element_text(p._p) for p in document.paragraphs] + cells)
+
+
+def element_text(element: Any) -> str:
+    """The text of a part of a Word file, paragraphs on their own lines, with the text of
+    content controls (prompts)."""
+    lines = []
+    for p in element.iter(qn("w:p")) if element.tag != qn("w:p") else [element]:
+        pieces = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n"}
+        lines.append(
+            "".join(
+                (node.text or "") if pieces[node.tag] is None else str(pieces[node.tag])
+                for node in p.iter(*pieces)
+                if node.getparent().tag == qn("w:r")  # not a tab stop of the paragraph
+            )
+        )
+    return "\n".join(lines)
+
+
+def type_over(document: Any, prompt: str, text: str, *, nth: int = 0) -> None:
+    """What Word does when a person clicks a prompt and types: the content control whose
+    placeholder starts with `prompt` (the `nth` one) now holds `text`, in normal formatting,
+    and no longer shows a placeholder. `document` is a python-docx Document (or its body)."""
+    root = getattr(document, "element", document)
+    found = [
+        sdt
+        for sdt in root.iter(qn("w:sdt"))
+        if "".join(t.text or "" for t in sdt.iter(qn("w:t"))).startswith(prompt)
+    ]
+    sdt = found[nth]
+    placeholder = sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}")
+    if placeholder is not None:
+        placeholder.getparent().remove(placeholder)
+    content = sdt.find(qn("w:sdtContent"))
+    for child in list(content):
+        content.remove(child)
+    run = OxmlElement("w:r")
+    typed = OxmlElement("w:t")
+    typed.set(qn("xml:space"), "preserve")
+    typed.text = text
+    run.append(typed)
+    content.append(run)
 
 
 def with_part(source: Path, target: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:

@@ -7,7 +7,14 @@ Word afterwards; this script is only the reproducible starting point. Rules the 
 
 - Every Jinja tag sits whole inside one run (docxtpl cannot join a tag split over runs).
 - Everything a person must still write is a prompt: text in square brackets in the character
-  style "Invulinstructie" (grey, italic), so an unfinished document is recognisable.
+  style "Invulinstructie" (grey, italic), so an unfinished document is recognisable. Each prompt
+  is the placeholder of a Word content control (rich text, inline): a person who clicks it in
+  Word selects it whole, and what they type replaces it as normal text, not grey italics.
+  Rich text and inline, because LibreOffice 7.4 keeps only those (with their style) on saving.
+- The parts opp-docs reads back (goals, perspective, decision, ...) are marked with bookmarks
+  named `opp_...` (`MARKS`): LibreOffice and Word both keep bookmarks, and drop content
+  control tags (LibreOffice 7.4). A bookmark sits in a heading row or a label cell, which staff
+  do not type over, so it stays when the text around it is rewritten.
 - Table-row loops use {%tr %}, paragraph blocks {%p %}; each such tag has its own row/paragraph.
 - A value that may be empty gets a prompt or an {% if %} around the words that belong to it, so
   no sentence is left with loose words ("via  of .").
@@ -33,6 +40,8 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+
+from opp_docs.documents.parts import FACTOR_AREAS, Mark
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -75,9 +84,16 @@ class _Break:
     pass
 
 
+@dataclass(frozen=True)
+class Bookmark:
+    """A bookmark at this point: a part opp-docs reads back (opp_docs/documents/parts.py)."""
+
+    mark: Mark
+
+
 BR = _Break()  # line break inside a paragraph
 
-Piece = str | Prompt | Bold | Small | _Break
+Piece = str | Prompt | Bold | Small | _Break | Bookmark
 
 
 def value_or_prompt(expr: str, prompt: str) -> list[Piece]:
@@ -90,7 +106,9 @@ def add_pieces(paragraph: Paragraph, pieces: Iterable[Piece]) -> None:
         if isinstance(piece, _Break):
             paragraph.add_run().add_break()
         elif isinstance(piece, Prompt):
-            paragraph.add_run(piece.text, style=PROMPT)
+            add_prompt(paragraph, piece.text)
+        elif isinstance(piece, Bookmark):
+            add_mark(paragraph, piece.mark)
         elif isinstance(piece, Bold):
             paragraph.add_run(piece.text).bold = True
         elif isinstance(piece, Small):
@@ -99,6 +117,36 @@ def add_pieces(paragraph: Paragraph, pieces: Iterable[Piece]) -> None:
             run.font.color.rgb = GREY
         else:
             paragraph.add_run(piece)
+
+
+def add_prompt(paragraph: Paragraph, text: str) -> None:
+    """A content control showing `text` as its placeholder, in the prompt style. No w:id (it is
+    optional, and a prompt in a table-row loop would repeat it) and no run properties of its
+    own: what a person types in its place gets the paragraph's normal formatting."""
+    sdt = OxmlElement("w:sdt")
+    properties = OxmlElement("w:sdtPr")
+    properties.append(OxmlElement("w:showingPlcHdr"))
+    sdt.append(properties)
+    content = OxmlElement("w:sdtContent")
+    sdt.append(content)
+    paragraph._p.append(sdt)
+    run = paragraph.add_run(text, style=PROMPT)
+    content.append(run._r)
+
+
+_bookmark_ids = iter(range(1, 10_000))
+
+
+def add_mark(paragraph: Paragraph, mark: Mark) -> None:
+    """An empty bookmark named after `mark` at this point of the paragraph."""
+    number = str(next(_bookmark_ids))
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), mark.value)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), number)
+    paragraph._p.append(start)
+    paragraph._p.append(end)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,7 +509,11 @@ def add_row(
     if len(visible) != len(cells):
         raise ValueError(f"row has {len(visible)} cells, got {len(cells)} contents")
     for index, (cell, content) in enumerate(zip(visible, cells, strict=True)):
-        pieces = [content] if isinstance(content, (str, Prompt, Bold, Small, _Break)) else content
+        pieces = (
+            [content]
+            if isinstance(content, (str, Prompt, Bold, Small, _Break, Bookmark))
+            else content
+        )
         p = cell.paragraphs[0]
         p.style = "Tabeltekst"
         if header or (label and index == 0):
@@ -735,9 +787,23 @@ AREAS = [
 def factoren(doc: DocumentObject) -> None:
     heading(doc, "Bevorderende en belemmerende factoren")
     t = make_table(doc, [3.4, 6.8, 6.8])
-    add_row(t, ["Gebied", "Bevorderende factoren", "Belemmerende factoren"], header=True)
+    add_row(
+        t,
+        [[Bookmark(Mark.FACTOREN), "Gebied"], "Bevorderende factoren", "Belemmerende factoren"],
+        header=True,
+    )
+    keys = {label: key for key, label in FACTOR_AREAS.items()}
     for area, plus, minus in AREAS:
-        add_row(t, [Bold(area), Prompt(plus), Prompt(minus)], cant_split=False)
+        key = f"vorig.factoren.{keys[area]}"
+        add_row(
+            t,
+            [
+                Bold(area),
+                value_or_prompt(f"{key}_bevorderend", plus),
+                value_or_prompt(f"{key}_belemmerend", minus),
+            ],
+            cant_split=False,
+        )
     add_row(
         t,
         [
@@ -755,26 +821,40 @@ def factoren(doc: DocumentObject) -> None:
     keep_together(t)
 
 
+PERSPECTIEF_PROMPT = (
+    "[Beschrijf het uitstroomperspectief: welk niveau en welke "
+    "uitstroombestemming is haalbaar? Bijv. diploma vmbo-kb, daarna mbo niveau 3.]"
+)
+ONDERBOUWING_PROMPT = (
+    "[Onderbouw het perspectief met het schooladvies, de toetsresultaten en de "
+    "bevorderende en belemmerende factoren hieronder.]"
+)
+
+
 def uitstroom(doc: DocumentObject) -> None:
     heading(doc, "Uitstroomperspectief en onderbouwing")
+    tag(doc, "{%p if vorig.schooljaar %}")
+    para(
+        doc,
+        Small(
+            "Overgenomen uit het plan van {{ vorig.schooljaar }} en de eindevaluatie; "
+            "pas aan wat niet meer klopt."
+        ),
+        after=3,
+    )
+    tag(doc, "{%p endif %}")
     t = make_table(doc, [4.4, 12.6])
     label_rows(
         t,
         [
             ("Schooladvies basisschool", SCHOOLADVIES),
             (
-                "Uitstroomperspectief",
-                Prompt(
-                    "[Beschrijf het uitstroomperspectief: welk niveau en welke "
-                    "uitstroombestemming is haalbaar? Bijv. diploma vmbo-kb, daarna mbo niveau 3.]"
-                ),
+                [Bookmark(Mark.UITSTROOMPERSPECTIEF), "Uitstroomperspectief"],
+                value_or_prompt("vorig.perspectief", PERSPECTIEF_PROMPT),
             ),
             (
-                "Onderbouwing",
-                Prompt(
-                    "[Onderbouw het perspectief met het schooladvies, de toetsresultaten en de "
-                    "bevorderende en belemmerende factoren hieronder.]"
-                ),
+                [Bookmark(Mark.ONDERBOUWING), "Onderbouwing"],
+                value_or_prompt("vorig.onderbouwing", ONDERBOUWING_PROMPT),
             ),
         ],
     )
@@ -854,7 +934,48 @@ def ondersteuning(doc: DocumentObject, *, light: bool) -> None:
     )
 
 
+GOAL_PROMPTS = [
+    Prompt("[gebied]"),
+    Prompt("[Concreet en meetbaar doel]"),
+    Prompt("[Wat doen school, leerling en ouders?]"),
+    Prompt("[wie]"),
+    Prompt("[datum]"),
+]
+
+
+def terugblik(doc: DocumentObject) -> None:
+    """Next year's plan: what the final evaluation said of each of last year's goals."""
+    tag(doc, "{%p if vorig.doelen %}")
+    heading(doc, "Terugblik op de doelen van {{ vorig.schooljaar }}")
+    para(
+        doc,
+        Small("Uit de eindevaluatie van {{ vorig.schooljaar }}."),
+        after=3,
+        keep_next=True,
+    )
+    t = make_table(doc, [6.0, 11.0])
+    add_row(t, ["Doel", "Wat de eindevaluatie erover zei"], header=True)
+    tag_row(t, "{%tr for doel in vorig.doelen %}")
+    add_row(
+        t,
+        [
+            "{{ doel.doel }}",
+            [
+                "{% if doel.evaluatie %}",
+                "{{ doel.evaluatie }}",
+                "{% else %}",
+                Small("(niets over geschreven)"),
+                "{% endif %}",
+            ],
+        ],
+        cant_split=False,
+    )
+    tag_row(t, "{%tr endfor %}")
+    tag(doc, "{%p endif %}")
+
+
 def handelingsdeel(doc: DocumentObject, goals: int) -> None:
+    terugblik(doc)
     heading(doc, "Handelingsdeel")
     para(
         doc,
@@ -868,20 +989,30 @@ def handelingsdeel(doc: DocumentObject, goals: int) -> None:
         keep_next=True,
     )
     t = make_table(doc, [2.7, 4.6, 4.6, 2.6, 2.5])
-    add_row(t, ["Gebied", "Doel", "Aanpak", "Wie", "Tot wanneer"], header=True)
+    add_row(
+        t, [[Bookmark(Mark.DOELEN), "Gebied"], "Doel", "Aanpak", "Wie", "Tot wanneer"], header=True
+    )
+    # Last year's goals, to keep, change or delete; and room for one more.
+    tag_row(t, "{%tr for doel in vorig.doelen %}")
+    add_row(
+        t,
+        [
+            "{{ doel.gebied }}",
+            "{{ doel.doel }}",
+            "{{ doel.aanpak }}",
+            "{{ doel.wie }}",
+            Prompt("[datum]"),
+        ],
+        height=1.6,
+        cant_split=False,
+    )
+    tag_row(t, "{%tr endfor %}")
+    tag_row(t, "{%tr if vorig.doelen %}")
+    add_row(t, GOAL_PROMPTS, height=1.6, cant_split=False)
+    tag_row(t, "{%tr else %}")
     for _ in range(goals):
-        add_row(
-            t,
-            [
-                Prompt("[gebied]"),
-                Prompt("[Concreet en meetbaar doel]"),
-                Prompt("[Wat doen school, leerling en ouders?]"),
-                Prompt("[wie]"),
-                Prompt("[datum]"),
-            ],
-            height=1.6,
-            cant_split=False,
-        )
+        add_row(t, GOAL_PROMPTS, height=1.6, cant_split=False)
+    tag_row(t, "{%tr endif %}")
     keep_together(t)
 
 
@@ -913,16 +1044,30 @@ def evaluatie(doc: DocumentObject) -> None:
     keep_together(t)
 
 
-def visie(doc: DocumentObject, *, light: bool) -> None:
+def stem_van_de_leerling(doc: DocumentObject, when: str) -> None:
+    """The student's right to be heard (Wet versterking positie ouders en leerlingen in het
+    passend onderwijs, 36443): their view, and how the school weighed it."""
     heading(doc, "Visie van de leerling")
     para(
         doc,
         Prompt(
-            f"[Wat vindt {ROEPNAAM} zelf? Wat gaat goed, wat is moeilijk, wat wil "
+            f"[Wat vindt {ROEPNAAM} zelf{when}? Wat gaat goed, wat is moeilijk, wat wil "
             f"{ROEPNAAM} bereiken en wat helpt daarbij? Noteer het zo veel mogelijk in "
             "de eigen woorden van de leerling.]"
         ),
     )
+    para(doc, Bold("Hoe de mening van de leerling is meegewogen"), after=2, keep_next=True)
+    para(
+        doc,
+        Prompt(
+            f"[Hoe is de mening van {ROEPNAAM} meegewogen in de besluiten? Wat is "
+            "overgenomen, en waarom is iets niet overgenomen?]"
+        ),
+    )
+
+
+def visie(doc: DocumentObject, *, light: bool) -> None:
+    stem_van_de_leerling(doc, "")
     if not light:
         heading(doc, "Visie van de ouder(s)/verzorger(s)")
         para(
@@ -1202,7 +1347,7 @@ def make_evaluatie(eind: bool) -> DocumentObject:
         t,
         [
             (
-                "Datum gesprek",
+                [Bookmark(Mark.DATUM_GESPREK), "Datum gesprek"],
                 [Prompt("[datum]"), Small(f"   (gepland uiterlijk {{{{ {deadline} }}}})")],
             ),
             (
@@ -1216,40 +1361,69 @@ def make_evaluatie(eind: bool) -> DocumentObject:
         ],
     )
     heading(doc, "Doelen uit het handelingsdeel")
-    t = make_table(doc, [4.6, 6.2, 6.2])
-    add_row(t, ["Doel", "Voortgang", "Wat verandert"], header=True)
+    # The plan's own goals, read back from it; prompts while the plan has none written.
+    t = make_table(doc, [5.6, 5.7, 5.7])
+    add_row(
+        t, [[Bookmark(Mark.EVALUATIE_DOELEN), "Doel"], "Voortgang", "Wat verandert"], header=True
+    )
+    progress = [
+        Prompt("[Wat is bereikt? Wat gaat goed, wat nog niet?]"),
+        Prompt("[Wat passen we aan in doel, aanpak of ondersteuning?]"),
+    ]
+    tag_row(t, "{%tr for doel in plan.doelen %}")
+    add_row(
+        t,
+        [
+            [
+                "{{ doel.doel }}",
+                "{% if doel.wie or doel.tot_wanneer %}",
+                BR,
+                Small("{{ doel.wie }}"),
+                "{% if doel.wie and doel.tot_wanneer %}",
+                Small(", "),
+                "{% endif %}",
+                "{% if doel.tot_wanneer %}",
+                Small("tot {{ doel.tot_wanneer }}"),
+                "{% endif %}",
+                "{% endif %}",
+            ],
+            *progress,
+        ],
+        height=1.8,
+        cant_split=False,
+    )
+    tag_row(t, "{%tr else %}")
     for number in (1, 2, 3):
         if number == 3:
             tag_row(t, '{%tr if route.code == "opp" %}')
         add_row(
             t,
-            [
-                Prompt(f"[Doel {number} uit het handelingsdeel]"),
-                Prompt("[Wat is bereikt? Wat gaat goed, wat nog niet?]"),
-                Prompt("[Wat passen we aan in doel, aanpak of ondersteuning?]"),
-            ],
+            [Prompt(f"[Doel {number} uit het handelingsdeel]"), *progress],
             height=1.8,
             cant_split=False,
         )
         if number == 3:
             tag_row(t, "{%tr endif %}")
+    tag_row(t, "{%tr endfor %}")
     keep_together(t)
     heading(doc, "Uitstroomperspectief")
+    tag(doc, "{%p if plan.perspectief %}")
+    para(doc, Small("In het plan: "), "{{ plan.perspectief }}", after=3)
+    tag(doc, "{%p endif %}")
     para(
         doc,
         Prompt(
             "[Is het uitstroomperspectief nog passend? Licht toe en pas zo nodig het plan aan.]"
         ),
     )
-    heading(doc, "Visie van de leerling en de ouder(s)/verzorger(s)")
-    para(
-        doc,
-        Prompt(f"[Hoe kijken {ROEPNAAM} en de ouder(s)/verzorger(s) naar de afgelopen periode?]"),
-    )
+    stem_van_de_leerling(doc, " van de afgelopen periode")
+    heading(doc, "Visie van de ouder(s)/verzorger(s)")
+    para(doc, Prompt("[Hoe kijken de ouder(s)/verzorger(s) naar de afgelopen periode?]"))
     if eind:
         heading(doc, "Besluit")
         para(
             doc,
+            Bookmark(Mark.BESLUIT),
             "Het ",
             "{{ route.naam }}",
             f" wordt in het volgende schooljaar   {CHECKBOX} voortgezet   {CHECKBOX} beëindigd,"
@@ -1259,8 +1433,9 @@ def make_evaluatie(eind: bool) -> DocumentObject:
         para(
             doc,
             Small(
-                "Bij voortzetting wordt het plan voor het nieuwe schooljaar bijgesteld. "
-                "Bij beëindiging meldt de teamleider B&O de einddatum aan BRON."
+                f"Kruis één vakje aan (vervang {CHECKBOX} door ☒); opp-docs leest het besluit "
+                "terug. Bij voortzetting maakt opp-docs het plan voor het nieuwe schooljaar, met "
+                "deze doelen. Bij beëindiging meldt de teamleider B&O de einddatum aan BRON."
             ),
         )
     else:

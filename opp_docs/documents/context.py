@@ -14,6 +14,7 @@ from typing import Any
 
 from opp_docs.config import Config
 from opp_docs.documents.formatting import age_on, datum, ja_nee
+from opp_docs.documents.parts import LastYear, PlanParts, plan_values
 from opp_docs.intake.fields import FIELDS, Field, FieldType
 from opp_docs.models import Deadlines, Leerling, RouteDecision, SchoolYear
 
@@ -65,8 +66,26 @@ def build_context(leerling: Leerling, plan: Plan, config: Config, today: dt.date
         "deadlines": {kind.value: datum(day) for kind, day in deadlines.as_dict().items()},
         # The law: a student of 16 or older consents to the handelingsdeel himself.
         "instemming_leerling": leeftijd >= 16,
+        # What the plan says, read back from it: the evaluation forms get it (`with_plan`).
+        "plan": plan_values(None),
+        # Last year's plan and final evaluation, for a plan that continues (`with_last_year`).
+        "vorig": {"schooljaar": "", **plan_values(None)},
     }
     return StudentContext(values)
+
+
+def with_plan(context: dict[str, Any], parts: PlanParts) -> dict[str, Any]:
+    """The context of an evaluation form: with the goals and perspective of the plan."""
+    return {**context, "plan": plan_values(parts)}
+
+
+def with_last_year(context: dict[str, Any], last: LastYear) -> dict[str, Any]:
+    """The context of a plan that continues last year's: its perspective, factors and goals,
+    each goal with what the final evaluation said of it."""
+    values = plan_values(last.plan)
+    for goal in values["doelen"]:
+        goal["evaluatie"] = last.evaluatie.get(goal["doel"], "")
+    return {**context, "vorig": {"schooljaar": last.schooljaar, **values}}
 
 
 def leerling_values(leerling: Leerling, leeftijd: int) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from opp_docs.config import Config
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import COHORT, write_example_intake
-from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.context import Plan, build_context, with_last_year, with_plan
+from opp_docs.documents.parts import FACTOR_AREAS, Goal, LastYear, PlanParts
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.intake.fields import FIELDS_BY_KEY
 from opp_docs.intake.folder import read_intake
@@ -30,7 +31,7 @@ FIELDS_COMMAND = "opp-docs templates velden"
 
 
 # The name a template gives one item of a list in its for-loop, as the templates ship.
-ITEM_NAMES = {"ouders": "ouder", "inhoud": "deel"}
+ITEM_NAMES = {"ouders": "ouder", "inhoud": "deel", "plan.doelen": "doel", "vorig.doelen": "doel"}
 # Fields only the cover page of the dossier gets.
 COVER_ONLY = ("inhoud",)
 
@@ -67,6 +68,21 @@ DESCRIPTIONS = {
     "inhoud": "De inhoud van het dossier, per document",
     "deel.titel": "Titel van het document in het dossier",
     "deel.pagina": "Bladzijde in het dossier waar het document begint",
+    "plan.doelen": "De doelen uit het handelingsdeel van het plan, zoals de leerlingbegeleider "
+    "ze schreef (in de evaluaties; leeg zolang het plan er geen heeft)",
+    "plan.perspectief": "Het uitstroomperspectief uit het plan (in de evaluaties)",
+    "plan.onderbouwing": "De onderbouwing van het perspectief uit het plan (in de evaluaties)",
+    "vorig.schooljaar": "Het schooljaar van het vorige plan, als dit plan een voortzetting is; "
+    "anders leeg, voor {% if vorig.schooljaar %}",
+    "vorig.doelen": "De doelen van het vorige plan, met wat de eindevaluatie erover zei",
+    "vorig.perspectief": "Het uitstroomperspectief van het vorige plan",
+    "vorig.onderbouwing": "De onderbouwing van het perspectief in het vorige plan",
+    "doel.gebied": "Het gebied van het doel (cognitief, sociaal-emotioneel, …)",
+    "doel.doel": "Het doel zelf",
+    "doel.aanpak": "De aanpak: wat school, leerling en ouders doen",
+    "doel.wie": "Wie het doel uitvoert",
+    "doel.tot_wanneer": "Tot wanneer het doel loopt, zoals het in het plan staat",
+    "doel.evaluatie": "Wat de eindevaluatie over het doel zei (alleen in vorig.doelen)",
 }
 
 
@@ -121,6 +137,10 @@ def _description(name: str) -> str:
         return FIELDS_BY_KEY[key].description
     if prefix == "deadlines" and key in set(DeadlineKind):
         return DeadlineKind(key).description
+    area, _, side = key.removeprefix("factoren.").rpartition("_")
+    if prefix in ("plan", "vorig") and area in FACTOR_AREAS:
+        which = "het plan" if prefix == "plan" else "het vorige plan"
+        return f"{side.capitalize()}e factoren, gebied {FACTOR_AREAS[area]}, in {which}"
     return ""
 
 
@@ -160,7 +180,12 @@ def example_context() -> dict[str, Any]:
     decision = propose_route(leerling, EXAMPLE_CONFIG)
     deadlines = compute_deadlines(leerling, schooljaar, EXAMPLE_CONFIG)
     plan = Plan(decision, deadlines, schooljaar)
-    return build_context(leerling, plan, EXAMPLE_CONFIG, today).values
+    context = build_context(leerling, plan, EXAMPLE_CONFIG, today).values
+    # A plan with one goal, continued from last year, so that the goal's fields are listed.
+    goal = Goal("Werkhouding", "Plant zijn huiswerk zelf in de agenda", "Wekelijks gesprek", "lb")
+    parts = PlanParts(doelen=(goal,), perspectief="vmbo-kb, daarna mbo niveau 3")
+    last = LastYear(str(schooljaar.previous()), parts, {goal.doel: "Gaat beter; blijft doel."})
+    return with_last_year(with_plan(context, parts), last)
 
 
 @functools.cache

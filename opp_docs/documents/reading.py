@@ -22,6 +22,7 @@ from typing import Any
 from lxml import etree
 
 from opp_docs.documents.ooxml import DOCUMENT, W
+from opp_docs.documents.parts import paragraph_text as written_text
 from opp_docs.documents.render import PROMPT_STYLE, parsed_styles, prompts_in, styled
 from opp_docs.models import DeadlineKind, DocumentKind, StudentOutcome
 
@@ -199,38 +200,3 @@ def _style_names(styles_xml: bytes) -> dict[str, str]:
     for style in root.iter(f"{W}style"):
         names[style.get(f"{W}styleId", "")] = _attr(style.find(f"{W}name"))
     return names
-
-
-_TEXT = f"{W}t"
-_SPACES = (f"{W}tab", f"{W}br")
-
-
-def written_text(p: Any, prompt: Callable[[Any], bool]) -> str:
-    """The paragraph's text without its prompts: runs for which `prompt` holds that open with
-    '[' (counted together, since Word often splits a prompt over several runs)."""
-    kept: list[str] = []
-    prompts: list[str] = []
-
-    def close_prompt() -> None:
-        text = "".join(prompts)
-        if not text.strip().startswith("["):
-            kept.append(text)
-        prompts.clear()
-
-    for run in p.iter(f"{W}r"):
-        pieces = []
-        for node in run:
-            if node.tag == _TEXT:
-                pieces.append(node.text or "")
-            elif node.tag in _SPACES:
-                pieces.append(" ")
-        text = "".join(pieces)
-        if prompt(run):
-            prompts.append(text)
-            continue
-        if prompts:
-            close_prompt()
-        kept.append(text)
-    if prompts:
-        close_prompt()
-    return " ".join("".join(kept).split())

@@ -179,7 +179,7 @@ def _merged(zips: list[zipfile.ZipFile]) -> dict[str, bytes]:
             base_rels = rels
         elif rels != base_rels:
             raise JoinRefused(DIFFERENT)
-        xml = _without_go_back(z.read(DOCUMENT))
+        xml = _without_own_bookmarks(z.read(DOCUMENT))
         _refuse_what_would_mix(xml, numbered)
         document = _Document.cut(xml)
         if head not in (None, document.head):
@@ -396,21 +396,24 @@ def _section(properties: bytes) -> etree._Element:
     return elements[0]
 
 
-def _without_go_back(xml: bytes) -> bytes:
-    """The document without Word's "_GoBack" bookmark (where the cursor was at the last save;
-    a template saved by Word passes it to every document). Nothing refers to it, so the joined
-    copy can do without it, and the documents can be joined."""
-    if b"_GoBack" not in xml:
+def _without_own_bookmarks(xml: bytes) -> bytes:
+    """The document without the bookmarks nothing in it refers to: Word's "_GoBack" (where the
+    cursor was at the last save; a template saved by Word passes it to every document) and
+    the `opp_…` marks of the parts opp-docs reads back (documents/parts.py). The joined copy
+    can do without them, and the documents can be joined. A bookmark written some other way
+    stays, and the join is refused."""
+    if b"_GoBack" not in xml and b'w:name="opp_' not in xml:
         return xml
-    found = _GO_BACK.search(xml)
-    if found is None:
-        return xml  # written some other way: the bookmark stays, and the join is refused
-    end = f'<w:bookmarkEnd w:id="{found.group(1).decode()}"/>'.encode()
-    rest = xml[: found.start()] + xml[found.end() :]
-    return rest.replace(end, b"", 1) if rest.count(end) == 1 else xml
+    for found in reversed(list(_OWN_BOOKMARK.finditer(xml))):
+        end = f'<w:bookmarkEnd w:id="{found.group(1).decode()}"/>'.encode()
+        rest = xml[: found.start()] + xml[found.end() :]
+        if rest.count(end) != 1:
+            return xml
+        xml = rest.replace(end, b"", 1)
+    return xml
 
 
-_GO_BACK = re.compile(rb'<w:bookmarkStart w:id="(\d+)" w:name="_GoBack"/>')
+_OWN_BOOKMARK = re.compile(rb'<w:bookmarkStart w:id="(\d+)" w:name="(?:_GoBack|opp_[a-z_]+)"/>')
 
 
 def compatible_groups(sources: Sequence[Path]) -> list[list[int]]:

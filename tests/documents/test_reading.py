@@ -17,7 +17,7 @@ from opp_docs.documents.reading import DocumentReader, handling_advice, student_
 from opp_docs.documents.render import count_prompts, render_document, template_path
 from opp_docs.models import DocumentKind, DocumentOutcome, Leerling, StudentOutcome
 from tests.documents.students import CONFIG, TODAY, YEAR
-from tests.helpers import REPO, word_file
+from tests.helpers import REPO, type_over, word_file
 
 
 def sem(*documents: tuple[DocumentKind, Path]) -> StudentOutcome:
@@ -132,11 +132,8 @@ def test_handling_advice_from_the_shipped_plan_template(tmp_path: Path) -> None:
     assert count_prompts(plan) > 0
     assert handling_advice(plan) == ()
     document = docx.Document(str(plan))
-    paragraphs = document.paragraphs
-    index = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Handelingsadviezen"))
-    prompt = paragraphs[index + 1]
-    for run in prompt.runs[1:]:
-        run._r.getparent().remove(run._r)
-    prompt.runs[0].text = "Sem werkt het best met korte, duidelijke instructies."
+    type_over(
+        document, "[Wat werkt in de les", "Sem werkt het best met korte, duidelijke instructies."
+    )
     document.save(str(plan))
     assert handling_advice(plan) == ("Sem werkt het best met korte, duidelijke instructies.",)
