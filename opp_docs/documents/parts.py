@@ -142,6 +142,48 @@ class EvaluationParts:
 EMPTY_PLAN = PlanParts()
 
 
+def plan_to_json(parts: PlanParts) -> dict[str, Any]:
+    """As the run state keeps what it read (`reading.DocumentReader`)."""
+    return {
+        "doelen": [goal.values() for goal in parts.doelen],
+        "perspectief": parts.perspectief,
+        "onderbouwing": parts.onderbouwing,
+        "factoren": {key: list(pair) for key, pair in parts.factoren.items()},
+        "missing": [mark.value for mark in parts.missing],
+    }
+
+
+def plan_from_json(data: dict[str, Any]) -> PlanParts:
+    """`plan_to_json` read back; raises KeyError, TypeError or ValueError on anything else."""
+    return PlanParts(
+        tuple(Goal(**{k: str(v) for k, v in goal.items()}) for goal in data["doelen"]),
+        str(data["perspectief"]),
+        str(data["onderbouwing"]),
+        {str(k): (str(v[0]), str(v[1])) for k, v in data["factoren"].items()},
+        tuple(Mark(m) for m in data["missing"]),
+    )
+
+
+def evaluation_to_json(parts: EvaluationParts) -> dict[str, Any]:
+    return {
+        "datum": parts.datum.isoformat() if parts.datum else None,
+        "voortgang": [list(pair) for pair in parts.voortgang],
+        "besluit": parts.besluit.value if parts.besluit else None,
+        "besluit_probleem": parts.besluit_probleem,
+        "missing": [mark.value for mark in parts.missing],
+    }
+
+
+def evaluation_from_json(data: dict[str, Any]) -> EvaluationParts:
+    return EvaluationParts(
+        dt.date.fromisoformat(data["datum"]) if data["datum"] else None,
+        tuple((str(a), str(b)) for a, b in data["voortgang"]),
+        Decision(data["besluit"]) if data["besluit"] else None,
+        str(data["besluit_probleem"]),
+        tuple(Mark(m) for m in data["missing"]),
+    )
+
+
 @dataclass(frozen=True)
 class LastYear:
     """A plan that continues from last school year: what it said and what its final

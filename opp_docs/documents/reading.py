@@ -22,6 +22,16 @@ from typing import Any
 from lxml import etree
 
 from opp_docs.documents.ooxml import DOCUMENT, W
+from opp_docs.documents.parts import (
+    EvaluationParts,
+    PlanParts,
+    evaluation_from_json,
+    evaluation_to_json,
+    plan_from_json,
+    plan_to_json,
+    read_evaluation,
+    read_plan,
+)
 from opp_docs.documents.parts import paragraph_text as written_text
 from opp_docs.documents.render import PROMPT_STYLE, parsed_styles, prompts_in, styled
 from opp_docs.models import DeadlineKind, DocumentKind, StudentOutcome
@@ -123,6 +133,40 @@ class _WordFile:
             known = list(advice_in(self._package(), self._parsed_document))
             self._facts["adviezen"] = known
         return tuple(known)
+
+    def plan(self) -> PlanParts:
+        """The goals, perspective and factors of a plan (`parts.read_plan`)."""
+        try:
+            return plan_from_json(self._facts["plan"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            parts = read_plan(self._body(), self._prompt_runs())
+            self._facts["plan"] = plan_to_json(parts)
+            return parts
+
+    def evaluation(self, *, final: bool) -> EvaluationParts:
+        """The date, progress per goal and (`final`) decision of an evaluation form."""
+        key = "eindevaluatie" if final else "tussenevaluatie"
+        try:
+            return evaluation_from_json(self._facts[key])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            parts = read_evaluation(self._body(), self._prompt_runs(), final=final)
+            self._facts[key] = evaluation_to_json(parts)
+            return parts
+
+    def _body(self) -> Any:
+        body = self._parsed_document().find(f"{W}body")
+        if body is None:
+            raise KeyError("w:body")
+        return body
+
+    def _prompt_runs(self) -> Callable[[Any], bool]:
+        styles = parsed_styles(self._package(), _style_names)
+        run_styles = styled(self._parsed_document(), "r")
+
+        def prompt(run: Any) -> bool:
+            return styles.get(_attr(run_styles.get(run))) == PROMPT_STYLE
+
+        return prompt
 
     def _package(self) -> zipfile.ZipFile:
         if self._zip is None:

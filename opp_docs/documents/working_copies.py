@@ -10,11 +10,18 @@ file has, and every edited version stays in the dossier.
 from __future__ import annotations
 
 import hashlib
+import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from opp_docs.documents.compiled import TemplateCache
+from opp_docs.documents.context import with_plan
+from opp_docs.documents.parts import EMPTY_PLAN, PlanParts
+from opp_docs.documents.reading import DocumentReader
 from opp_docs.documents.stamp import Stamp
 from opp_docs.documents.student_files import (
     StudentFiles,
@@ -37,6 +44,10 @@ from opp_docs.models import (
 _MAX_VERSIONS = 99
 
 
+# The documents that list what the plan says, and the plans.
+EVALUATIONS = (DocumentKind.TUSSENEVALUATIE, DocumentKind.EINDEVALUATIE)
+PLANS = (DocumentKind.OPP, DocumentKind.OPP_LIGHT)
+
 # Bumped when the rendering code changes in a way that must re-render every document.
 RENDER_VERSION = "1"
 
@@ -54,6 +65,13 @@ class Inputs:
     def digest(self, template: str) -> str:
         return text_digest(RENDER_VERSION + self.said + template + self.settings)
 
+    def with_plan(self, parts: PlanParts) -> Inputs:
+        """The inputs of an evaluation form: also what the plan says now. So the form follows
+        the plan until a person edits it; the other documents do not depend on the plan."""
+        context = with_plan(self.context, parts)
+        said = json.dumps(context["plan"], sort_keys=True, ensure_ascii=False)
+        return Inputs(context, self.said + said, self.settings)
+
 
 @dataclass
 class CopyRecords:
@@ -69,12 +87,13 @@ class CopyRecords:
 @dataclass(frozen=True)
 class CopyJob:
     """Where and with what one run writes: the school year's folder and year, the templates,
-    and the student numbers of the run."""
+    the student numbers of the run, and the reader of what staff wrote (the plans)."""
 
     year_dir: Path
     schooljaar: SchoolYear
     templates: TemplateCache
     numbers: set[str]
+    reader: DocumentReader = field(default_factory=DocumentReader)
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,7 @@ class WorkingCopies:
         self.names = records.names
         self.templates = job.templates
         self.numbers = job.numbers
+        self.reader = job.reader
         self.files = StudentFiles(job.year_dir, job.schooljaar, self.records)
 
     def student(self, outcome: StudentOutcome, inputs: Inputs) -> list[DocumentOutcome]:
@@ -118,9 +138,23 @@ class WorkingCopies:
             )
         if not outcome.blocked:
             self.names[leerling.leerlingnummer] = leerling.naam
+        plan = EMPTY_PLAN
         for kind in kinds:
-            outcome.documents.extend(self._kind(outcome, kind, inputs))
+            due = inputs.with_plan(plan) if kind in EVALUATIONS else inputs
+            documents = self._kind(outcome, kind, due)
+            outcome.documents.extend(documents)
+            if kind in PLANS and documents:
+                # The newest version staff worked in, or ours: what the evaluations list.
+                plan = self._read_plan(documents[0].docx, outcome)
         return outcome.documents
+
+    def _read_plan(self, docx: Path, outcome: StudentOutcome) -> PlanParts:
+        try:
+            with self.reader.open(docx) as word:
+                return word.plan()
+        except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+            # student_status reports the unreadable file; the forms keep their prompts.
+            return EMPTY_PLAN
 
     def _kind(
         self, outcome: StudentOutcome, kind: DocumentKind, inputs: Inputs

@@ -26,6 +26,7 @@ CODE = (
     "opp_docs.models",
     "opp_docs.documents.formatting",
     "opp_docs.documents.ooxml",
+    "opp_docs.documents.parts",
     "opp_docs.documents.reading",
     "opp_docs.documents.render",
     "opp_docs.overviews.made_from",

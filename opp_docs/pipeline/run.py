@@ -106,7 +106,11 @@ class DossierRun:
         self.summary = plan_summary(intake, year_dir, options.schooljaar, options.config)
         self.templates = TemplateCache(options.templates)
         numbers = {o.leerling.leerlingnummer for o in self.summary.outcomes}
-        job = CopyJob(year_dir, options.schooljaar, self.templates, numbers)
+        # What staff wrote in the Word files, remembered by their content between runs: the
+        # evaluation forms list the plan's goals, the overviews show how far each plan is.
+        self.overviews = self.state.overviews = self.state.overviews.current()
+        self.reader = self.overviews.reader()
+        job = CopyJob(year_dir, options.schooljaar, self.templates, numbers, self.reader)
         self.copies = WorkingCopies(job, self.state.copies)
         settings = DossierSettings(self.templates, options.config, options.password)
         self.dossiers = Dossiers(settings, self.state)
@@ -121,8 +125,7 @@ class DossierRun:
         with ConverterPool(workers=options.workers, pdfa=options.pdfa) as pool:
             self._documents(pool)
             self.state.save()
-            overviews = self.state.overviews = self.state.overviews.current()
-            reader = overviews.reader()
+            overviews, reader = self.overviews, self.reader
             _Collector(self, pool, reader).collect()
             summary.join_refusals = dict(pool.join_refusals)
             self.state.save()

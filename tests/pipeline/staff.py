@@ -8,10 +8,13 @@ import io
 import json
 import shutil
 import zipfile
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
 import docx
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 
 from opp_docs.config import Config
 from opp_docs.documents.ooxml import CONTENT_TYPES, CUSTOM, PACKAGE_RELS
@@ -117,3 +120,72 @@ def strip_stamp(package: bytes) -> bytes:
                 data = data[:start] + data[data.index(b"/>", start) + 2 :]
             target.writestr(info, data)
     return out.getvalue()
+
+
+def goals_table(document: Any) -> Any:
+    """The goals table of a plan opened with python-docx: the table holding its bookmark."""
+    body = document.element.body
+    (start,) = [b for b in body.iter(qn("w:bookmarkStart")) if b.get(qn("w:name")) == "opp_doelen"]
+    node = start
+    while node.tag != qn("w:tbl"):
+        node = node.getparent()
+    return node
+
+
+def fill_cell(tc: Any, *texts: str, tracked: bool = False) -> None:
+    """What a counsellor does in a table cell: select what is there and type. Each of `texts`
+    becomes its own run (Word splits text over runs as it likes); `tracked` types it with
+    track changes on, the old text a tracked deletion."""
+    paragraph = tc.find(qn("w:p"))
+    for p in tc.findall(qn("w:p"))[1:]:
+        tc.remove(p)
+    old = [child for child in paragraph if child.tag != qn("w:pPr")]
+    for child in old:
+        paragraph.remove(child)
+    if tracked:
+        deletion = OxmlElement("w:del")
+        for key, value in (("w:id", "901"), ("w:author", "LB"), ("w:date", "2026-10-01T10:00:00Z")):
+            deletion.set(qn(key), value)
+        run = OxmlElement("w:r")
+        gone = OxmlElement("w:delText")
+        gone.text = "oude tekst die niet meer geldt"
+        run.append(gone)
+        deletion.append(run)
+        paragraph.append(deletion)
+    parent = paragraph
+    if tracked:
+        parent = OxmlElement("w:ins")
+        for key, value in (("w:id", "902"), ("w:author", "LB"), ("w:date", "2026-10-01T10:00:00Z")):
+            parent.set(qn(key), value)
+        paragraph.append(parent)
+    for text in texts:
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = text
+        run.append(t)
+        parent.append(run)
+
+
+def write_goals(path: Path, goals: list[tuple[str, str, str, str, str]]) -> None:
+    """A counsellor fills in the goals of the plan at `path`: one row per goal, rows added by
+    copying the last one (as Word's "insert row below" does) and rows left over deleted."""
+    document = docx.Document(str(path))
+    table = goals_table(document)
+    rows = table.findall(qn("w:tr"))[1:]
+    while len(rows) < len(goals):
+        copy = deepcopy(rows[-1])
+        rows[-1].addnext(copy)
+        rows.append(copy)
+    for row in rows[len(goals) :]:
+        table.remove(row)
+    for row, goal in zip(rows, goals, strict=False):
+        cells = row.findall(qn("w:tc"))
+        for n, (tc, text) in enumerate(zip(cells, goal, strict=True)):
+            if n == 1 and " " in text:
+                # The goal itself split over two runs, and typed with track changes on.
+                head, tail = text.split(" ", 1)
+                fill_cell(tc, head + " ", tail, tracked=True)
+            else:
+                fill_cell(tc, text)
+    document.save(str(path))
