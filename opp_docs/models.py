@@ -359,6 +359,10 @@ class StudentOutcome:
     dossier: Path | None = None
     problems: list[str] = field(default_factory=list)
     blocked: bool = False
+    # The date the plan was signed: from the intake, else the signed scan's own date.
+    ondertekend: dt.date | None = None
+    # The school year of the plan this one continues, when it continues one.
+    vorig_schooljaar: str = ""
 
 
 @dataclass

@@ -9,6 +9,7 @@ files that changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import re
@@ -16,6 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,9 @@ from lxml import etree
 
 from opp_docs.documents.ooxml import DOCUMENT, W
 from opp_docs.documents.parts import (
+    Decision,
     EvaluationParts,
+    Mark,
     PlanParts,
     evaluation_from_json,
     evaluation_to_json,
@@ -38,12 +42,26 @@ from opp_docs.models import DeadlineKind, DocumentKind, StudentOutcome
 
 # The steps of the procedure in order, by their deadline.
 STEPS = tuple(DeadlineKind)
-# Steps whose completion the software can see: their document holds no prompts any more.
-VISIBLE_STEPS: dict[DocumentKind, DeadlineKind] = {
-    DocumentKind.OPP: DeadlineKind.OPP,
-    DocumentKind.OPP_LIGHT: DeadlineKind.OPP,
-    DocumentKind.TUSSENEVALUATIE: DeadlineKind.TUSSENEVALUATIE,
-    DocumentKind.EINDEVALUATIE: DeadlineKind.EINDEVALUATIE,
+PLANS = (DocumentKind.OPP, DocumentKind.OPP_LIGHT)
+_READ = (*PLANS, DocumentKind.TUSSENEVALUATIE, DocumentKind.EINDEVALUATIE)
+
+
+class Stage(StrEnum):
+    """How far a student's plan is, as its files show it; never a flag a person sets."""
+
+    CONCEPT = "concept"
+    AF = "plan af"
+    ONDERTEKEND = "ondertekend"
+    TUSSENEVALUATIE = "tussenevaluatie gehouden"
+    EINDEVALUATIE = "eindevaluatie gehouden"
+
+
+# The step each stage completes, with every step before it.
+_STAGE_STEP = {
+    Stage.AF: DeadlineKind.OPP,
+    Stage.ONDERTEKEND: DeadlineKind.ONDERTEKENING,
+    Stage.TUSSENEVALUATIE: DeadlineKind.TUSSENEVALUATIE,
+    Stage.EINDEVALUATIE: DeadlineKind.EINDEVALUATIE,
 }
 
 
@@ -58,36 +76,121 @@ class StudentStatus:
     # The handling advice and facilities from the plan, one paragraph each, as staff wrote them.
     advice: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+    # How far the plan is; None without a plan file.
+    stage: Stage | None = None
+    # What the plan says (goals, perspective), and what the final evaluation decided.
+    plan: PlanParts | None = None
+    besluit: Decision | None = None
+    # The dates of the evaluation meetings, as written in the forms.
+    tussenevaluatie: dt.date | None = None
+    eindevaluatie: dt.date | None = None
+
+    @property
+    def stage_text(self) -> str:
+        """The stage as the worklist writes it: "eindevaluatie gehouden: voortzetten"."""
+        if self.stage is Stage.EINDEVALUATIE and self.besluit is not None:
+            return f"{self.stage.value}: {self.besluit.value}"
+        return self.stage.value if self.stage is not None else ""
+
+    def next_step(self) -> DeadlineKind | None:
+        """The first step of the procedure not done yet."""
+        return next((step for step in STEPS if step not in self.done), None)
 
 
 def student_status(outcome: StudentOutcome, reader: DocumentReader | None = None) -> StudentStatus:
-    """Read the student's documents: prompts left, steps done, advice for teachers.
+    """Read the student's documents: the plan's prompts, goals and advice, the evaluations'
+    dates and decision, and so how far the plan is.
 
-    The software sees a step done when its document holds no prompts any more (the plan, the
-    interim and the final evaluation). Every earlier step then counts as done too: a plan is
-    only finished after the parents' letter and the registration; an evaluation only happens
-    after the signing.
+    A plan is finished when no prompts are left; signed when the intake or a signed scan gives
+    a date (`outcome.ondertekend`); an evaluation is held when its form holds the date of the
+    meeting or no prompts any more. Every earlier step then counts as done too: a plan is only
+    finished after the parents' letter and the registration; an evaluation only happens after
+    the signing.
     """
     reader = reader or DocumentReader()
-    reached = -1
-    plan_prompts: int | None = None
-    advice: tuple[str, ...] = ()
-    problems: list[str] = []
+    found = _Found()
     for doc in outcome.documents:
-        if doc.kind not in VISIBLE_STEPS or not doc.docx.exists():
+        # Of several edited versions the newest (the first) counts.
+        if doc.kind not in _READ or doc.kind in found.read or not doc.docx.exists():
             continue
         try:
             with reader.open(doc.docx) as word:
-                prompts = word.prompts()
-                if doc.kind in (DocumentKind.OPP, DocumentKind.OPP_LIGHT):
-                    plan_prompts = prompts
-                    advice = word.advice()
+                found.read_document(doc.kind, doc.docx.name, word)
         except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as e:
-            problems.append(f"{doc.docx.name} kan niet worden gelezen als Word-bestand ({e}).")
-            continue
-        if prompts == 0:
-            reached = max(reached, STEPS.index(VISIBLE_STEPS[doc.kind]))
-    return StudentStatus(plan_prompts, frozenset(STEPS[: reached + 1]), advice, tuple(problems))
+            found.problems.append(
+                f"{doc.docx.name} kan niet worden gelezen als Word-bestand ({e})."
+            )
+    return found.status(outcome.ondertekend)
+
+
+class _Found:
+    """What `student_status` read so far from one student's files."""
+
+    def __init__(self) -> None:
+        self.read: set[DocumentKind] = set()
+        self.problems: list[str] = []
+        self.plan_prompts: int | None = None
+        self.advice: tuple[str, ...] = ()
+        self.plan: PlanParts | None = None
+        self.held: dict[DocumentKind, dt.date | None] = {}
+        self.besluit: Decision | None = None
+
+    def read_document(self, kind: DocumentKind, name: str, word: _WordFile) -> None:
+        self.read.add(kind)
+        prompts = word.prompts()
+        if kind in PLANS:
+            self.plan_prompts = prompts
+            self.advice = word.advice()
+            self.plan = word.plan()
+            self._missing(name, self.plan.missing)
+            return
+        final = kind is DocumentKind.EINDEVALUATIE
+        form = word.evaluation(final=final)
+        if form.datum is not None or prompts == 0:
+            self.held[kind] = form.datum
+            if final:
+                self.besluit = form.besluit
+                if form.besluit is None and Mark.BESLUIT not in form.missing:
+                    self.problems.append(
+                        f"{name}: het besluit is niet te lezen ({form.besluit_probleem}). "
+                        "Kruis in het besluit één vakje aan: voortgezet of beëindigd."
+                    )
+        self._missing(name, form.missing)
+
+    def _missing(self, name: str, missing: tuple[Mark, ...]) -> None:
+        if not missing:
+            return
+        parts = ", ".join(mark.titel for mark in missing)
+        marks = ", ".join(f"'{mark.value}'" for mark in missing)
+        self.problems.append(
+            f"{name}: opp-docs kan niet teruglezen: {parts}. De bladwijzers ({marks}) "
+            "die deze delen markeren zijn weg, of het bestand is met een ouder sjabloon "
+            "gemaakt. Neem het deel over in de nieuwe versie van het sjabloon als opp-docs "
+            "het moet lezen."
+        )
+
+    def status(self, ondertekend: dt.date | None) -> StudentStatus:
+        stage: Stage | None = None
+        if self.plan_prompts is not None:
+            stage = Stage.AF if self.plan_prompts == 0 else Stage.CONCEPT
+        if ondertekend is not None:
+            stage = Stage.ONDERTEKEND
+        if DocumentKind.TUSSENEVALUATIE in self.held:
+            stage = Stage.TUSSENEVALUATIE
+        if DocumentKind.EINDEVALUATIE in self.held:
+            stage = Stage.EINDEVALUATIE
+        reached = STEPS.index(_STAGE_STEP[stage]) if stage in _STAGE_STEP else -1
+        return StudentStatus(
+            plan_prompts=self.plan_prompts,
+            done=frozenset(STEPS[: reached + 1]),
+            advice=self.advice,
+            problems=tuple(self.problems),
+            stage=stage,
+            plan=self.plan,
+            besluit=self.besluit,
+            tussenevaluatie=self.held.get(DocumentKind.TUSSENEVALUATIE),
+            eindevaluatie=self.held.get(DocumentKind.EINDEVALUATIE),
+        )
 
 
 class DocumentReader:

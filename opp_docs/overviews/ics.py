@@ -36,9 +36,10 @@ class Deadline(NamedTuple):
 
 
 def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[Deadline]:
-    """Every deadline of every plan: all that the calendar shows of the students."""
+    """Every deadline of every plan still to come: all that the calendar shows of the
+    students. A step the files show done is left out."""
     deadlines = []
-    for outcome, _status in entries:
+    for outcome, status in entries:
         route = outcome.decision.route
         if not route.has_plan:
             continue
@@ -46,6 +47,8 @@ def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[
         klas = f", klas {leerling.klas}" if leerling.klas else ""
         tutor = f" Tutor: {leerling.tutor}." if leerling.tutor else ""
         for key, day in outcome.deadlines.as_dict().items():
+            if key in status.done:
+                continue
             deadlines.append(
                 Deadline(
                     uid=clean(event_uid(schooljaar, leerling.leerlingnummer, key)),

@@ -39,6 +39,11 @@ OVERZICHT_COLUMNS: tuple[Column, ...] = (
     Column("Route", 20),
     Column("Reden", 50, wrap=True),
     Column("Besluit teamleider", 10, center=True),
+    Column("Fase", 22, wrap=True),
+    Column("Volgende stap", 24, wrap=True),
+    Column("Uiterlijk", 12, center=True),
+    Column("Ondertekend", 12, center=True),
+    Column("Doelen in plan", 10, center=True),
     *(Column(kind.header, 12, center=True) for kind in DeadlineKind),
     Column("Documenten", 30, wrap=True),
     Column("Bewerkt door medewerker", 24, wrap=True),
@@ -48,6 +53,7 @@ OVERZICHT_COLUMNS: tuple[Column, ...] = (
     Column("Problemen", 60, wrap=True),
 )
 _FIRST_DEADLINE = [c.header for c in OVERZICHT_COLUMNS].index(DeadlineKind.INFORMATIEBRIEF.header)
+_NEXT_DEADLINE = [c.header for c in OVERZICHT_COLUMNS].index("Uiterlijk")
 
 
 def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]:
@@ -68,6 +74,14 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
         list(outcome.deadlines.as_dict().values()) if plan else [None] * len(DeadlineKind)
     )
     plan_af = "" if status.plan_prompts is None else ja_nee(status.plan_prompts == 0)
+    step = status.next_step() if plan else None
+    stage: list[Value] = [
+        status.stage_text,
+        step.task(route) if step is not None else ("klaar" if plan else ""),
+        outcome.deadlines.as_dict()[step] if step is not None else None,
+        outcome.ondertekend,
+        len(status.plan.doelen) if status.plan is not None else None,
+    ]
     return [
         leerling.leerlingnummer,
         leerling.naam,
@@ -76,6 +90,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
         route.label,
         outcome.decision.reden,
         ja_nee(outcome.decision.besluit),
+        *stage,
         *deadlines,
         documents,
         ", ".join(d.kind.short for d in existing if d.bewerkt),
@@ -101,6 +116,10 @@ def write_overzicht(
         for offset, (key, day) in enumerate(outcome.deadlines.as_dict().items()):
             if key not in status.done:
                 colour_deadline(sheet.cell(line, _FIRST_DEADLINE + 1 + offset), day, today)
+        step = status.next_step()
+        if step is not None:
+            day = outcome.deadlines.as_dict()[step]
+            colour_deadline(sheet.cell(line, _NEXT_DEADLINE + 1), day, today)
     notes_sheet(
         workbook.create_sheet("Toelichting"),
         [
@@ -111,6 +130,12 @@ def write_overzicht(
             "intake (kolom Route (besluit)) gaat altijd voor.",
             "Bewerkt door medewerker: Word-bestanden die na het maken zijn aangepast; opp-docs "
             "overschrijft die nooit.",
+            "Fase: wat de bestanden laten zien. Concept: het plan heeft nog invulinstructies. "
+            "Plan af: geen invulinstructies meer. Ondertekend: er is een scan van het "
+            "ondertekeningsblad of een datum van ondertekening in de intake. Een evaluatie is "
+            "gehouden als het formulier de datum van het gesprek heeft (of geen "
+            "invulinstructies meer). Bij de eindevaluatie staat het besluit.",
+            "Volgende stap en Uiterlijk: de eerste stap die nog niet gedaan is, met zijn deadline.",
         ],
     )
     return save(workbook, target)

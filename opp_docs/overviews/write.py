@@ -12,6 +12,7 @@ each file atomically:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
@@ -71,8 +72,9 @@ def write_overviews(
         (Entry(o, student_status(o, reader)) for o in summary.outcomes),
         key=lambda e: row_order(e.outcome),
     )
-    # What each overview is made from. The calendar shows only the deadlines (a staff edit in a
-    # plan leaves it alone); the others show what the documents say, and today's date.
+    # What each overview is made from. The calendar shows only the deadlines still to come (a
+    # staff edit in a plan leaves it alone until a step is done); the others show what the
+    # documents say, and today's date.
     students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
     calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
     writers: list[tuple[str, str, Callable[[Path], Path]]] = [
@@ -114,9 +116,9 @@ def _entries_digest(entries: Sequence[Entry]) -> str:
     for outcome, status in entries:
         there = [d.docx.exists() for d in outcome.documents]
         dossier = outcome.dossier is not None and outcome.dossier.exists()
-        # The set's order differs between runs; its sorted list does not.
         done = sorted(status.done)
-        facts = (outcome, status.plan_prompts, done, status.advice, status.problems)
+        # The set's order differs between runs: the status without it, and its sorted list.
+        facts = (outcome, done, dataclasses.replace(status, done=frozenset()))
         digest.update(repr((*facts, there, dossier)).encode("utf-8"))
     return digest.hexdigest()
 

@@ -6,15 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
+from opp_docs.documents.reading import StudentStatus
 from opp_docs.files import write_text_atomic
-from opp_docs.models import MANIFEST, RunSummary, SchoolYear
+from opp_docs.models import MANIFEST, RunSummary, SchoolYear, StudentOutcome
 
 
-def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
+def write_manifest(
+    summary: RunSummary, schooljaar: SchoolYear, statuses: dict[str, StudentStatus]
+) -> None:
     year_dir = summary.year_dir
     students = []
     for o in summary.outcomes:
+        status = statuses.get(o.leerling.leerlingnummer, StudentStatus())
         students.append(
             {
                 "leerlingnummer": o.leerling.leerlingnummer,
@@ -34,7 +39,8 @@ def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
                 ],
                 "dossier": _rel(year_dir, o.dossier) if o.dossier else None,
                 "deadlines": {k.value: v.isoformat() for k, v in o.deadlines.as_dict().items()},
-                "problemen": o.problems,
+                **_cycle(o, status),
+                "problemen": [*o.problems, *status.problems],
             }
         )
     manifest = {
@@ -45,6 +51,33 @@ def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
     write_text_atomic(
         year_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     )
+
+
+def _cycle(outcome: StudentOutcome, status: StudentStatus) -> dict[str, Any]:
+    """How far the plan is, as its files show it (`reading.student_status`)."""
+    step = status.next_step() if outcome.decision.route.has_plan else None
+    plan = status.plan
+    return {
+        "fase": status.stage.value if status.stage is not None else None,
+        "volgende_stap": (
+            {"stap": step.value, "deadline": outcome.deadlines.as_dict()[step].isoformat()}
+            if step is not None
+            else None
+        ),
+        "doelen": [goal.values() for goal in plan.doelen] if plan is not None else [],
+        "uitstroomperspectief": plan.perspectief if plan is not None else "",
+        "ondertekend": outcome.ondertekend.isoformat() if outcome.ondertekend else None,
+        "tussenevaluatie": _date(status.tussenevaluatie),
+        "eindevaluatie": _date(status.eindevaluatie),
+        "besluit": status.besluit.value if status.besluit is not None else None,
+        "vorig_plan": (
+            {"schooljaar": outcome.vorig_schooljaar} if outcome.vorig_schooljaar else None
+        ),
+    }
+
+
+def _date(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -130,7 +130,10 @@ class DossierRun:
             summary.join_refusals = dict(pool.join_refusals)
             self.state.save()
             write_intake_report(self.intake, summary.year_dir / INTAKE_REPORT)
-            write_manifest(summary, options.schooljaar)
+            statuses = {
+                o.leerling.leerlingnummer: student_status(o, reader) for o in summary.outcomes
+            }
+            write_manifest(summary, options.schooljaar, statuses)
             self.state.routes = {
                 o.leerling.leerlingnummer: o.decision.route.value for o in summary.outcomes
             }
