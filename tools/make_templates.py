@@ -1184,7 +1184,7 @@ def make_ondertekeningsblad() -> DocumentObject:
         doc,
         "Leerlingbegeleider",
         ["namens de school, opsteller van het plan"],
-        ["{{ leerlingbegeleider }}"],
+        LB,
     )
     # Shrink the last spacer: a full-height one could spill onto an empty page.
     last = doc.paragraphs[-1]
@@ -1212,6 +1212,7 @@ def make_evaluatie(eind: bool) -> DocumentObject:
                     "leerling, tutor, leerlingbegeleider]"
                 ),
             ),
+            ("Leerlingbegeleider", LB),
             ("Verslag door", Prompt("[naam]")),
         ],
     )

@@ -21,6 +21,7 @@ def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
                 "naam": o.leerling.naam,
                 "route": o.decision.route.value,
                 "reden": o.decision.reden,
+                "leerlingbegeleider": o.leerlingbegeleider,
                 "map": _rel(year_dir, o.folder) if o.folder else None,
                 "documenten": [
                     {
