@@ -23,6 +23,23 @@ class MonthDay:
 
 
 @dataclass(frozen=True)
+class CounsellorRules:
+    """Who a student's counsellor is when the intake names none (`[leerlingbegeleiders]`):
+    by class, else by year, else the default. Applied in `decide.counsellor`."""
+
+    # By class as the school writes it ("1A"); matched by `klas_match_key`.
+    klas: dict[str, str] = field(default_factory=dict)
+    # By year: the first number in the class name (1A, 2HV, H3A: 1, 2, 3).
+    leerjaar: dict[int, str] = field(default_factory=dict)
+    standaard: str = ""
+
+
+def klas_match_key(klas: str) -> str:
+    """A class name as rules match it: "1 a" and "1A" are one class."""
+    return "".join(klas.split()).casefold()
+
+
+@dataclass(frozen=True)
 class Config:
     school_naam: str = "Revius Wijk"
     school_adres: str = "Gildestraat 20"
@@ -31,7 +48,10 @@ class Config:
     school_email: str = ""
     school_logo: Path | None = None
     teamleider: str = "teamleider B&O"
+    # The old setting, `[mensen] leerlingbegeleiders`: its first name is the default
+    # counsellor when `[leerlingbegeleiders] standaard` is not set.
     leerlingbegeleiders: tuple[str, ...] = ()
+    begeleiding: CounsellorRules = field(default_factory=CounsellorRules)
     # Deadlines: the seed's dates and the school's chosen offsets.
     bron_datum: MonthDay = MonthDay(10, 1)
     opp_datum: MonthDay = MonthDay(10, 15)
@@ -49,7 +69,10 @@ class Config:
     source: str = field(default="(standaardinstellingen)", compare=False, repr=False)
 
     @property
-    def leerlingbegeleider(self) -> str:
+    def standaard_leerlingbegeleider(self) -> str:
+        """The counsellor of a student whom neither the intake nor a rule gives one."""
+        if self.begeleiding.standaard:
+            return self.begeleiding.standaard
         return self.leerlingbegeleiders[0] if self.leerlingbegeleiders else ""
 
 
@@ -80,6 +103,7 @@ def load_config(path: Path | None, *, required: bool = True) -> Config:
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "school": ("naam", "adres", "postcode_plaats", "telefoon", "email", "logo"),
     "mensen": ("teamleider", "leerlingbegeleiders"),
+    "leerlingbegeleiders": ("standaard", "klas", "leerjaar"),
     "deadlines": (
         "bron",
         "opp",
@@ -133,6 +157,7 @@ def _from_dict(data: dict[str, Any], name: str) -> Config:
         school_logo=(Path(name).parent / logo) if logo else None,
         teamleider=reader.text("mensen.teamleider", defaults.teamleider),
         leerlingbegeleiders=reader.text_list("mensen.leerlingbegeleiders"),
+        begeleiding=reader.counsellor_rules("leerlingbegeleiders"),
         bron_datum=reader.month_day("deadlines.bron", defaults.bron_datum),
         opp_datum=reader.month_day("deadlines.opp", defaults.opp_datum),
         weken_na_signaal=reader.whole(
@@ -218,6 +243,48 @@ class _Reader:
         except ValueError as e:
             raise self._fail(key, f"'{value}' is geen geldige dag-maand", allowed) from e
         return MonthDay(month, day)
+
+    def counsellor_rules(self, key: str) -> CounsellorRules:
+        klas = self._names_by(f"{key}.klas", '"1A" = "mevr. J. de Wit"')
+        seen: dict[str, str] = {}
+        for name in klas:
+            match = klas_match_key(name)
+            if not match:
+                raise self._fail(f"{key}.klas", "heeft een lege klasnaam", "een klas, zoals 1A")
+            if match in seen:
+                raise self._fail(
+                    f"{key}.klas.{name}",
+                    f"is dezelfde klas als '{seen[match]}'",
+                    "elke klas één keer",
+                )
+            seen[match] = name
+        leerjaar: dict[int, str] = {}
+        for year, person in self._names_by(f"{key}.leerjaar", '1 = "mevr. J. de Wit"').items():
+            if not year.strip().isdigit() or not 1 <= int(year) <= 10:
+                raise self._fail(
+                    f"{key}.leerjaar.{year}",
+                    f"'{year}' is geen leerjaar",
+                    'een heel getal van 1 tot en met 10, bijvoorbeeld 1 = "mevr. J. de Wit"',
+                )
+            leerjaar[int(year)] = person
+        standaard = self.text(f"{key}.standaard", "")
+        return CounsellorRules(klas=klas, leerjaar=leerjaar, standaard=standaard)
+
+    def _names_by(self, key: str, example: str) -> dict[str, str]:
+        """A table of names (a counsellor per class or year); every name must be text."""
+        value = self._get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self._fail(key, "is geen tabel", f"[{key}] met regels als {example}")
+        names: dict[str, str] = {}
+        for which, name in value.items():
+            if not isinstance(name, str) or not name.strip():
+                raise self._fail(
+                    f"{key}.{which}", "is geen naam", f"een naam tussen aanhalingstekens: {example}"
+                )
+            names[str(which).strip()] = name.strip()
+        return names
 
     def synonyms(self, key: str) -> dict[str, tuple[str, ...]]:
         value = self._get(key)

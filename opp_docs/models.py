@@ -145,6 +145,9 @@ class Leerling:
     schooladvies: str = ""
     klas: str = ""
     tutor: str = ""
+    # As the intake names the counsellor; the student's counsellor is decided from it and the
+    # settings (`decide.counsellor`) and kept in `StudentOutcome.leerlingbegeleider`.
+    leerlingbegeleider: str = ""
     lwoo: bool = False
     pro: bool = False
     opp_po: bool = False
@@ -354,6 +357,8 @@ class StudentOutcome:
     leerling: Leerling
     decision: RouteDecision
     deadlines: Deadlines
+    # The student's own counsellor (`decide.counsellor`); empty when none could be found.
+    leerlingbegeleider: str = ""
     folder: Path | None = None
     documents: list[DocumentOutcome] = field(default_factory=list)
     dossier: Path | None = None

@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from opp_docs.config import Config
+from opp_docs.decide.counsellor import assign_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
@@ -116,7 +117,7 @@ def example_contexts(tmp_path: Path) -> list[tuple[str, dict[str, object]]]:
     for leerling in intake.leerlingen:
         decision = propose_route(leerling, DEMO_CONFIG)
         deadlines = compute_deadlines(leerling, DEMO_YEAR, DEMO_CONFIG)
-        plan = Plan(decision, deadlines, DEMO_YEAR)
+        plan = Plan(decision, deadlines, DEMO_YEAR, assign_counsellor(leerling, DEMO_CONFIG))
         context = build_context(leerling, plan, DEMO_CONFIG, dt.date(2026, 9, 1)).values
         kinds = DOCUMENTS_PER_ROUTE[decision.route]
         found.extend((kind.value, context) for kind in kinds)

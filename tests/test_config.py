@@ -96,7 +96,7 @@ leerlingnummer = ["Lln"]
         )
     )
     assert config.school_naam == "Het Voorbeeldcollege"
-    assert config.leerlingbegeleider == "mevr. B. Begeleider"
+    assert config.standaard_leerlingbegeleider == "mevr. B. Begeleider"
     assert config.opp_datum == MonthDay(10, 1)
     assert config.dagen_tot_ondertekening == 21
     assert config.basis_max_rt == 6
@@ -119,6 +119,17 @@ leerlingnummer = ["Lln"]
         ('[deadline]\nbron = "1-10"', "deadline", "[deadlines]"),
         ('[deadlines]\nbron_dattum = "1-10"', "deadlines.bron_dattum", "dagen_tot_ondertekening"),
         ('school = "Revius"', "school", "tabel"),
+        ('[leerlingbegeleiders]\nstandard = "X"', "leerlingbegeleiders.standard", "standaard"),
+        ("[leerlingbegeleiders]\nstandaard = 3", "leerlingbegeleiders.standaard", "tekst"),
+        ('[leerlingbegeleiders]\nklas = "1A"', "leerlingbegeleiders.klas", "tabel"),
+        ('[leerlingbegeleiders.klas]\n1A = ""', "leerlingbegeleiders.klas.1A", "naam"),
+        ('[leerlingbegeleiders.klas]\n1A = ["X"]', "leerlingbegeleiders.klas.1A", "naam"),
+        ('[leerlingbegeleiders.klas]\n1A = "X"\n"1 a" = "Y"', "leerlingbegeleiders.klas.1 a",
+         "elke klas één keer"),
+        ('[leerlingbegeleiders.leerjaar]\neen = "X"', "leerlingbegeleiders.leerjaar.een",
+         "heel getal van 1 tot en met 10"),
+        ('[leerlingbegeleiders.leerjaar]\n0 = "X"', "leerlingbegeleiders.leerjaar.0",
+         "heel getal"),
     ],
 )  # fmt: skip
 def test_invalid_values_name_the_key(tmp_path: Path, text: str, key: str, hint: str) -> None:
@@ -126,3 +137,33 @@ def test_invalid_values_name_the_key(tmp_path: Path, text: str, key: str, hint: 
         load_config(write(tmp_path, text))
     assert f"'{key}'" in str(info.value)
     assert hint in str(info.value)
+
+
+def test_counsellor_rules_are_read(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            """
+[mensen]
+leerlingbegeleiders = ["mevr. Oud"]
+[leerlingbegeleiders]
+standaard = " mevr. Standaard "
+[leerlingbegeleiders.klas]
+"1A" = "dhr. Klas"
+2hv = "mevr. Twee"
+[leerlingbegeleiders.leerjaar]
+3 = "dhr. Drie"
+""",
+        )
+    )
+    rules = config.begeleiding
+    assert rules.klas == {"1A": "dhr. Klas", "2hv": "mevr. Twee"}
+    assert rules.leerjaar == {3: "dhr. Drie"}
+    # The new default wins over the old list's first name.
+    assert config.standaard_leerlingbegeleider == "mevr. Standaard"
+
+
+def test_the_old_list_still_gives_the_default(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[mensen]\nleerlingbegeleiders = ["mevr. Oud", "X"]\n'))
+    assert config.standaard_leerlingbegeleider == "mevr. Oud"
+    assert load_config(REPO / "opp-docs.toml").standaard_leerlingbegeleider == ""

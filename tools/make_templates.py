@@ -1329,7 +1329,7 @@ def make_ondertekeningsblad() -> DocumentObject:
         doc,
         "Leerlingbegeleider",
         ["namens de school, opsteller van het plan"],
-        ["{{ leerlingbegeleider }}"],
+        LB,
     )
     # Shrink the last spacer: a full-height one could spill onto an empty page.
     last = doc.paragraphs[-1]
@@ -1347,8 +1347,15 @@ def make_evaluatie(eind: bool) -> DocumentObject:
         t,
         [
             (
-                [Bookmark(Mark.DATUM_GESPREK), "Datum gesprek"],
-                [Prompt("[datum]"), Small(f"   (gepland uiterlijk {{{{ {deadline} }}}})")],
+                # The planned date in the label cell: the value cell holds only the date of
+                # the meeting, which opp-docs reads back.
+                [
+                    Bookmark(Mark.DATUM_GESPREK),
+                    "Datum gesprek",
+                    BR,
+                    Small(f"gepland uiterlijk {{{{ {deadline} }}}}"),
+                ],
+                Prompt("[datum]"),
             ),
             (
                 "Aanwezig",
@@ -1357,6 +1364,7 @@ def make_evaluatie(eind: bool) -> DocumentObject:
                     "leerling, tutor, leerlingbegeleider]"
                 ),
             ),
+            ("Leerlingbegeleider", LB),
             ("Verslag door", Prompt("[naam]")),
         ],
     )

@@ -18,6 +18,10 @@ from opp_docs.models import SchoolYear
 # The demo's fictional staff.
 DEMO_TEAMLEIDER = "dhr. M. Vos"
 DEMO_BEGELEIDER = "mevr. J. de Wit"
+# The counsellor of class 1B, named in the registration's column Leerlingbegeleider; the
+# others get DEMO_BEGELEIDER from the settings: two counsellors, each with a worklist and a
+# calendar of their own.
+DEMO_BEGELEIDER_1B = "dhr. R. Koster"
 
 # The exports' columns are the intake fields' own headers (`intake.fields`): the registration's
 # fields, and the OKR's behind the student number that joins them.
@@ -90,6 +94,7 @@ COHORT: list[dict[str, Any]] = [
         geslacht="M",
         schooladvies="vmbo-kb",
         klas="1B",
+        leerlingbegeleider=DEMO_BEGELEIDER_1B,
         ouders=(("J. Visser", "", "06-44444444"),),
         lwoo=True,
         zorg_gedrag=True,
@@ -105,6 +110,7 @@ COHORT: list[dict[str, Any]] = [
         12,
         schooladvies="vmbo-bb",
         klas="1B",
+        leerlingbegeleider=DEMO_BEGELEIDER_1B,
         ouders=(("K. Smit", "k.smit@example.nl", ""),),
         lwoo=True,
         rt_momenten=4,
@@ -156,6 +162,7 @@ COHORT: list[dict[str, Any]] = [
         geslacht="M",
         schooladvies="vmbo-gt",
         klas="1B",
+        leerlingbegeleider=DEMO_BEGELEIDER_1B,
         ouders=(("R. Dekker", "r.dekker@example.nl", ""),),
         rt_momenten=9,
         toets=("1F", "1F", "1F"),
@@ -168,6 +175,7 @@ COHORT: list[dict[str, Any]] = [
         tussenvoegsel="van der",
         schooladvies="vmbo-tl",
         klas="1B",
+        leerlingbegeleider=DEMO_BEGELEIDER_1B,
         ouders=(
             ("A. van der Vries", "a.vandervries@example.nl", "06-77777777"),
             ("B. El Amrani", "b.elamrani@example.nl", "06-88888888"),
@@ -211,6 +219,7 @@ COHORT: list[dict[str, Any]] = [
         12,
         schooladvies="vmbo-kb/gt",
         klas="1B",
+        leerlingbegeleider=DEMO_BEGELEIDER_1B,
         route="opp-light",
         ondersteuningsbehoefte="Taalachterstand Nederlands; extra woordenschatlessen.",
         toets=("<1F", "1F", "2F"),

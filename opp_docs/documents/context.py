@@ -32,11 +32,13 @@ DOCUMENT_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.in_documents)
 
 @dataclass(frozen=True)
 class Plan:
-    """The plan a context is made for: its route, deadlines and school year."""
+    """The plan a context is made for: its route, deadlines and school year, and the
+    student's counsellor (`decide.counsellor`; empty: the documents ask for a name)."""
 
     decision: RouteDecision
     deadlines: Deadlines
     schooljaar: SchoolYear
+    leerlingbegeleider: str
 
 
 def build_context(leerling: Leerling, plan: Plan, config: Config, today: dt.date) -> StudentContext:
@@ -56,7 +58,7 @@ def build_context(leerling: Leerling, plan: Plan, config: Config, today: dt.date
         "ouders": [
             {"naam": o.naam, "email": o.email, "telefoon": o.telefoon} for o in leerling.ouders
         ],
-        "leerlingbegeleider": config.leerlingbegeleider,
+        "leerlingbegeleider": plan.leerlingbegeleider,
         "teamleider": config.teamleider,
         "route": {
             "code": plan.decision.route.value,

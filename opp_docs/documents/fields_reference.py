@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from opp_docs.config import Config
+from opp_docs.decide.counsellor import assign_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import COHORT, write_example_intake
@@ -58,7 +59,9 @@ DESCRIPTIONS = {
     "ouder.naam": "Naam van de ouder/verzorger",
     "ouder.email": "E-mailadres van de ouder/verzorger; kan leeg zijn",
     "ouder.telefoon": "Telefoonnummer van de ouder/verzorger; kan leeg zijn",
-    "leerlingbegeleider": "De eerste leerlingbegeleider uit opp-docs.toml; kan leeg zijn",
+    "leerlingbegeleider": "De leerlingbegeleider van de leerling: uit de intake (kolom "
+    "Leerlingbegeleider), anders volgens [leerlingbegeleiders] in opp-docs.toml; leeg als die "
+    "niet te vinden is",
     "teamleider": "De teamleider B&O uit opp-docs.toml",
     "route.code": 'Route als code: "opp" of "opp-light", voor {% if route.code == "opp" %}',
     "route.naam": "Route zoals de documenten hem noemen: OPP of OPP light",
@@ -179,7 +182,7 @@ def example_context() -> dict[str, Any]:
         raise RuntimeError(f"example student {first} is missing from the example intake")
     decision = propose_route(leerling, EXAMPLE_CONFIG)
     deadlines = compute_deadlines(leerling, schooljaar, EXAMPLE_CONFIG)
-    plan = Plan(decision, deadlines, schooljaar)
+    plan = Plan(decision, deadlines, schooljaar, assign_counsellor(leerling, EXAMPLE_CONFIG))
     context = build_context(leerling, plan, EXAMPLE_CONFIG, today).values
     # A plan with one goal, continued from last year, so that the goal's fields are listed.
     goal = Goal("Werkhouding", "Plant zijn huiswerk zelf in de agenda", "Wekelijks gesprek", "lb")

@@ -225,6 +225,18 @@ FIELDS: tuple[Field, ...] = (
         "J. Bakker",
         "de tutor",
     ),
+    Field(
+        "leerlingbegeleider",
+        "Leerlingbegeleider",
+        ("Begeleider", "Zorgbegeleider", "Leerlingbegeleiding", "Mentor leerlingbegeleiding", "LB"),
+        FieldType.TEXT,
+        "Leerlingbegeleider van de leerling; leeg: volgens [leerlingbegeleiders] in opp-docs.toml",
+        "mevr. J. de Wit",
+        "de leerlingbegeleider",
+        # The documents show the counsellor decided for the student (`decide.counsellor`),
+        # which is this column when it is filled.
+        in_documents=False,
+    ),
     _ja_nee(
         "lwoo",
         "LWOO",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from opp_docs.documents.reading import StudentStatus
@@ -23,6 +24,17 @@ def row_order(outcome: StudentOutcome) -> tuple[int, tuple[object, ...], tuple[s
         klas_key(outcome.leerling.klas),
         outcome.leerling.sort_key,
     )
+
+
+def by_counsellor(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
+    """The students per counsellor, in the order of `entries`, the counsellors by name. One
+    name written in two ways ("De Wit", "de wit") is one counsellor, shown as first written."""
+    groups: dict[str, tuple[str, list[Entry]]] = {}
+    for entry in entries:
+        naam = " ".join(entry.outcome.leerlingbegeleider.split())
+        if naam:
+            groups.setdefault(naam.casefold(), (naam, []))[1].append(entry)
+    return [groups[key] for key in sorted(groups)]
 
 
 def klas_key(klas: str) -> tuple[object, ...]:

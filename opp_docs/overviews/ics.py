@@ -1,5 +1,6 @@
-"""`planning.ics`: every deadline of every plan as an all-day event, for the counsellor's and the
-team leader's calendar. (Not `calendar.py`: that name would shadow the standard library.)"""
+"""`planning.ics`: every deadline of every plan as an all-day event, for the team leader's
+calendar; and per counsellor `planning <naam>.ics` with only that counsellor's students. (Not
+`calendar.py`: that name would shadow the standard library.)"""
 
 from __future__ import annotations
 
@@ -11,13 +12,21 @@ from typing import NamedTuple
 from icalendar import Calendar, Event
 
 from opp_docs.config import Config
-from opp_docs.files import write_bytes_atomic
+from opp_docs.files import safe_name, write_bytes_atomic
 from opp_docs.models import SchoolYear
 from opp_docs.overviews.entries import Entry
 from opp_docs.overviews.sheets import clean
 from opp_docs.overviews.worklist import OVERZICHT
 
 PLANNING = "planning.ics"
+# A counsellor's own calendar: "planning mevr. J. de Wit.ics".
+COUNSELLOR_PLANNING = ("planning ", ".ics")
+
+
+def counsellor_planning(naam: str) -> str:
+    """The file name of a counsellor's own calendar."""
+    prefix, suffix = COUNSELLOR_PLANNING
+    return safe_name(f"{prefix}{naam}", suffix=suffix)
 
 
 def event_uid(schooljaar: SchoolYear, leerlingnummer: str, key: str) -> str:
@@ -46,6 +55,8 @@ def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[
         leerling = outcome.leerling
         klas = f", klas {leerling.klas}" if leerling.klas else ""
         tutor = f" Tutor: {leerling.tutor}." if leerling.tutor else ""
+        if outcome.leerlingbegeleider:
+            tutor += f" Leerlingbegeleider: {outcome.leerlingbegeleider}."
         for key, day in outcome.deadlines.as_dict().items():
             if key in status.done:
                 continue
@@ -65,18 +76,25 @@ def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[
     return deadlines
 
 
-def calendar_name(schooljaar: SchoolYear, config: Config) -> str:
-    return clean(f"OPP-planning {config.school_naam} {schooljaar}")
+def calendar_name(schooljaar: SchoolYear, config: Config, naam: str = "") -> str:
+    """The calendar's name in an agenda; a counsellor's own one says whose it is."""
+    whose = f" {naam} –" if naam else ""
+    return clean(f"OPP-planning{whose} {config.school_naam} {schooljaar}")
 
 
 def write_planning(
-    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, config: Config
+    entries: Sequence[Entry],
+    target: Path,
+    schooljaar: SchoolYear,
+    config: Config,
+    naam: str = "",
 ) -> Path:
+    """The calendar of `entries`; with `naam`, named as that counsellor's own."""
     calendar = Calendar()
     calendar.add("prodid", "-//opp-docs//OPP-planning//NL")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", calendar_name(schooljaar, config))
+    calendar.add("x-wr-calname", calendar_name(schooljaar, config, naam))
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for deadline in planned_deadlines(entries, schooljaar):
         event = Event()

@@ -87,6 +87,13 @@ class OverviewRecords:
         made = self.pdfs if target.suffix == ".pdf" else self.files
         made[target.name] = Written(inputs, sha256_file(target))
 
+    def remove_if_unchanged(self, target: Path) -> None:
+        """Forget an overview that is no longer made, and remove its file if it is still as
+        written: one that someone changed is theirs now."""
+        made = self.files.pop(target.name, None)
+        if made is not None and target.is_file() and sha256_file(target) == made.sha256:
+            target.unlink()
+
     def reader(self) -> DocumentReader:
         """A reader that knows what the last run read; what it reads is kept (`keep_read`)."""
         return DocumentReader(self.read)

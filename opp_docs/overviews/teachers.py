@@ -163,7 +163,7 @@ def write_docentenoverzicht(
         table = _table(document, TEACHER_WIDTHS)
         _header_row(table, ("Leerling", "Plan", "Begeleiding", "Handelingsadviezen"))
         for entry in rows:
-            _teacher_row(table, entry, config, today)
+            _teacher_row(table, entry, today)
         _para(
             document,
             "Vertrouwelijk: deze lijst is alleen voor de docenten van de klas. Bewaar hem niet "
@@ -178,7 +178,7 @@ def write_docentenoverzicht(
     return target
 
 
-def _teacher_row(table: Table, entry: Entry, config: Config, today: dt.date) -> None:
+def _teacher_row(table: Table, entry: Entry, today: dt.date) -> None:
     outcome, status = entry
     leerling = outcome.leerling
     row = _add_row(table)
@@ -201,7 +201,7 @@ def _teacher_row(table: Table, entry: Entry, config: Config, today: dt.date) -> 
 
     for role, person in (
         ("Tutor", leerling.tutor),
-        ("Leerlingbegeleider", config.leerlingbegeleider),
+        ("Leerlingbegeleider", outcome.leerlingbegeleider),
     ):
         _small(_cell_para(cells[2]), role)
         _run(_cell_para(cells[2]), person or "–")

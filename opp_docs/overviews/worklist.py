@@ -1,6 +1,7 @@
 """`overzicht.xlsx`, the team leader's worklist: one row per student of every route, with the
 route and its reason, the decision, the deadlines (coloured when near or passed), the documents
-and how far the plan is."""
+and how far the plan is. Then the same list per counsellor ("Werklijst <naam>"), with only
+that counsellor's students."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from opp_docs.documents.formatting import ja_nee
 from opp_docs.documents.reading import StudentStatus
@@ -18,10 +20,11 @@ from opp_docs.models import (
     SchoolYear,
     StudentOutcome,
 )
-from opp_docs.overviews.entries import Entry
+from opp_docs.overviews.entries import Entry, by_counsellor
 from opp_docs.overviews.sheets import (
     Column,
     Value,
+    clean,
     colour_deadline,
     colour_legend,
     notes_sheet,
@@ -36,6 +39,7 @@ OVERZICHT_COLUMNS: tuple[Column, ...] = (
     Column("Naam", 30),
     Column("Klas", 8),
     Column("Tutor", 22),
+    Column("Leerlingbegeleider", 22),
     Column("Route", 20),
     Column("Reden", 50, wrap=True),
     Column("Besluit teamleider", 10, center=True),
@@ -87,6 +91,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
         leerling.naam,
         leerling.klas,
         leerling.tutor,
+        outcome.leerlingbegeleider,
         route.label,
         outcome.decision.reden,
         ja_nee(outcome.decision.besluit),
@@ -108,18 +113,12 @@ def write_overzicht(
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Overzicht"
-    rows = [overzicht_row(e.outcome, e.status) for e in entries]
-    write_table(sheet, OVERZICHT_COLUMNS, rows, freeze="C2")
-    for line, (outcome, status) in enumerate(entries, start=2):
-        if not outcome.decision.route.has_plan:
-            continue
-        for offset, (key, day) in enumerate(outcome.deadlines.as_dict().items()):
-            if key not in status.done:
-                colour_deadline(sheet.cell(line, _FIRST_DEADLINE + 1 + offset), day, today)
-        step = status.next_step()
-        if step is not None:
-            day = outcome.deadlines.as_dict()[step]
-            colour_deadline(sheet.cell(line, _NEXT_DEADLINE + 1), day, today)
+    _worklist(sheet, entries, today)
+    titles = {sheet.title.casefold()}
+    for naam, theirs in by_counsellor(entries):
+        title = worklist_title(naam, titles)
+        titles.add(title.casefold())
+        _worklist(workbook.create_sheet(title), theirs, today)
     notes_sheet(
         workbook.create_sheet("Toelichting"),
         [
@@ -136,6 +135,43 @@ def write_overzicht(
             "gehouden als het formulier de datum van het gesprek heeft (of geen "
             "invulinstructies meer). Bij de eindevaluatie staat het besluit.",
             "Volgende stap en Uiterlijk: de eerste stap die nog niet gedaan is, met zijn deadline.",
+            "Elke leerlingbegeleider heeft een eigen blad 'Werklijst <naam>' met alleen de eigen "
+            "leerlingen, en een eigen agenda 'planning <naam>.ics'. De leerlingbegeleider komt "
+            "uit de intake (kolom Leerlingbegeleider), anders uit opp-docs.toml.",
         ],
     )
     return save(workbook, target)
+
+
+def _worklist(sheet: Worksheet, entries: Sequence[Entry], today: dt.date) -> None:
+    rows = [overzicht_row(e.outcome, e.status) for e in entries]
+    write_table(sheet, OVERZICHT_COLUMNS, rows, freeze="C2")
+    for line, (outcome, status) in enumerate(entries, start=2):
+        if not outcome.decision.route.has_plan:
+            continue
+        for offset, (key, day) in enumerate(outcome.deadlines.as_dict().items()):
+            if key not in status.done:
+                colour_deadline(sheet.cell(line, _FIRST_DEADLINE + 1 + offset), day, today)
+        step = status.next_step()
+        if step is not None:
+            day = outcome.deadlines.as_dict()[step]
+            colour_deadline(sheet.cell(line, _NEXT_DEADLINE + 1), day, today)
+
+
+# Excel's limits on a sheet's name: 31 characters, none of these.
+_SHEET_NAME_MAX = 31
+_NOT_IN_SHEET_NAMES = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def worklist_title(naam: str, taken: set[str]) -> str:
+    """The counsellor's sheet, "Werklijst <naam>", as Excel allows it: cut to 31 characters,
+    and numbered when a cut name is already taken (Excel compares names without case)."""
+    title = clean(f"Werklijst {naam}").translate(_NOT_IN_SHEET_NAMES)
+    title = title[:_SHEET_NAME_MAX].rstrip().rstrip("'")
+    number = 2
+    candidate = title
+    while candidate.casefold() in taken:
+        suffix = f" ({number})"
+        candidate = title[: _SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        number += 1
+    return candidate

@@ -6,6 +6,7 @@ each file atomically:
 - `overzicht.xlsx` (worklist.py): one row per student of every route; the team leader's worklist;
 - `bron-aanmelding.xlsx` (bron.py): the plan students to register, with the SOMtoday note;
 - `planning.ics` (ics.py): every deadline of every plan as an all-day calendar event;
+- `planning <naam>.ics` (ics.py): the same for one counsellor's students, one per counsellor;
 - `docentenoverzicht.docx` and `.pdf` (teachers.py): per class a page for teachers, with the
   handling advice from the plan once the counsellor has written it.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,8 +25,15 @@ from opp_docs.config import Config
 from opp_docs.documents.reading import DocumentReader, student_status
 from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.overviews.bron import BRON_AANMELDING, write_bron_aanmelding
-from opp_docs.overviews.entries import Entry, row_order
-from opp_docs.overviews.ics import PLANNING, calendar_name, planned_deadlines, write_planning
+from opp_docs.overviews.entries import Entry, by_counsellor, row_order
+from opp_docs.overviews.ics import (
+    COUNSELLOR_PLANNING,
+    PLANNING,
+    calendar_name,
+    counsellor_planning,
+    planned_deadlines,
+    write_planning,
+)
 from opp_docs.overviews.made_from import OverviewRecords
 from opp_docs.overviews.teachers import DOCENTENOVERZICHT, start_pdf, write_docentenoverzicht
 from opp_docs.overviews.worklist import OVERZICHT, write_overzicht
@@ -92,6 +101,8 @@ def write_overviews(
         ),
         (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
     ]
+    calendars = _counsellor_calendars(entries, schooljaar, config)
+    writers.extend(calendars)
     made: dict[str, Path] = {}
     finish_pdf: Callable[[], Path | None] | None = None
     for name, inputs, write in writers:
@@ -103,10 +114,48 @@ def write_overviews(
         made[name] = target
         if name == DOCENTENOVERZICHT and options.pdf:
             finish_pdf = start_pdf(target, pool, records)
+    _remove_old_calendars(records, year_dir, set(made))
     records.keep_read(reader)
-    written = [made[name] for name in (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)]
+    names = (OVERZICHT, BRON_AANMELDING, PLANNING, *(c[0] for c in calendars), DOCENTENOVERZICHT)
+    written = [made[name] for name in names]
     teachers_pdf = finish_pdf() if finish_pdf is not None else None
     return written if teachers_pdf is None else [*written, teachers_pdf]
+
+
+Writer = tuple[str, str, Callable[[Path], Path]]
+
+
+def _counsellor_calendars(
+    entries: Sequence[Entry], schooljaar: SchoolYear, config: Config
+) -> list[Writer]:
+    """Per counsellor: the calendar's file name, what it is made from, and its writer."""
+    writers: list[Writer] = []
+    taken: set[str] = set()
+    for naam, theirs in by_counsellor(entries):
+        name = counsellor_planning(naam)
+        number = 2
+        # Two names that are made the same by safe_name (or by a system that ignores case).
+        while name.casefold() in taken:
+            name = counsellor_planning(f"{naam} ({number})")
+            number += 1
+        taken.add(name.casefold())
+        inputs = repr(
+            (calendar_name(schooljaar, config, naam), planned_deadlines(theirs, schooljaar))
+        )
+        write = functools.partial(
+            write_planning, theirs, schooljaar=schooljaar, config=config, naam=naam
+        )
+        writers.append((name, inputs, write))
+    return writers
+
+
+def _remove_old_calendars(records: OverviewRecords, year_dir: Path, current: set[str]) -> None:
+    """The calendar of someone who is no one's counsellor any more: it would keep showing old
+    deadlines. Removed only as written; a file someone changed is left to them."""
+    prefix, suffix = COUNSELLOR_PLANNING
+    for name in list(records.files):
+        if name.startswith(prefix) and name.endswith(suffix) and name not in current:
+            records.remove_if_unchanged(year_dir / name)
 
 
 def _entries_digest(entries: Sequence[Entry]) -> str:

@@ -26,6 +26,7 @@ def write_manifest(
                 "naam": o.leerling.naam,
                 "route": o.decision.route.value,
                 "reden": o.decision.reden,
+                "leerlingbegeleider": o.leerlingbegeleider,
                 "map": _rel(year_dir, o.folder) if o.folder else None,
                 "documenten": [
                     {

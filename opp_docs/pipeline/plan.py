@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from opp_docs.config import Config
+from opp_docs.decide.counsellor import assign_counsellor, missing_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.documents.student_files import StudentFiles, WordFile, dossier_name
@@ -97,7 +98,8 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
 def plan_summary(
     result: IntakeResult, year_dir: Path, schooljaar: SchoolYear, config: Config
 ) -> RunSummary:
-    """Route, deadlines, problems and blocked state per student; no documents yet. Both
+    """Route, deadlines, counsellor, problems and blocked state per student; no documents
+    yet. Both
     'opp-docs planning' and the whole run start from this."""
     blocked = result.blocked()
     summary = _intake_summary(result, year_dir)
@@ -110,8 +112,12 @@ def plan_summary(
             leerling,
             propose_route(leerling, config),
             compute_deadlines(leerling, schooljaar, config),
+            assign_counsellor(leerling, config),
         )
         outcome.problems = problems.get(leerling.leerlingnummer, [])
+        if not outcome.leerlingbegeleider and DOCUMENTS_PER_ROUTE[outcome.decision.route]:
+            # Not blocking: the documents ask for the name, and staff can write it in.
+            outcome.problems.append(missing_counsellor(leerling))
         outcome.blocked = leerling.leerlingnummer in blocked
         summary.outcomes.append(outcome)
     return summary

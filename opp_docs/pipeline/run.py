@@ -151,7 +151,9 @@ class DossierRun:
     def context(self, outcome: StudentOutcome) -> dict[str, Any]:
         """What the templates get for this student: the documents and the dossier's cover."""
         options = self.options
-        plan = Plan(outcome.decision, outcome.deadlines, options.schooljaar)
+        plan = Plan(
+            outcome.decision, outcome.deadlines, options.schooljaar, outcome.leerlingbegeleider
+        )
         return build_context(outcome.leerling, plan, options.config, options.today).values
 
     def _documents(self, pool: ConverterPool) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from opp_docs.config import Config
+from opp_docs.decide.counsellor import assign_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.render import render_document, template_path
@@ -82,7 +83,8 @@ AWKWARD_NAME = "Zoë 😀 van 't O'Brien & <Zn> \"Smit\""
 
 def context(student: Leerling, route: Route = Route.OPP, config: Config = CONFIG) -> dict[str, Any]:
     deadlines = compute_deadlines(student, YEAR, config)
-    plan = Plan(RouteDecision(route, "reden"), deadlines, YEAR)
+    counsellor = assign_counsellor(student, config)
+    plan = Plan(RouteDecision(route, "reden"), deadlines, YEAR, counsellor)
     values = build_context(student, plan, config, TODAY).values
     values["inhoud"] = [
         {"titel": "Informatiebrief & <ouders>", "pagina": 2},

@@ -127,7 +127,7 @@ def test_handling_advice_from_word_edits(tmp_path: Path) -> None:
 
 def test_handling_advice_from_the_shipped_plan_template(tmp_path: Path) -> None:
     result = sem()
-    decided = Plan(result.decision, result.deadlines, YEAR)
+    decided = Plan(result.decision, result.deadlines, YEAR, result.leerlingbegeleider)
     context = build_context(result.leerling, decided, CONFIG, TODAY).values
     plan = tmp_path / "opp.docx"
     render_document(template_path(REPO / "templates", "opp"), context, plan)

@@ -92,3 +92,15 @@ def test_title_rows_merged_title_and_empty_rows(tmp_path: Path) -> None:
     assert blocking(result) == []
     assert [s.roepnaam for s in result.leerlingen] == ["Bo", "Sanne"]
     assert result.leerlingen[1].places[0].row == 6
+
+
+@pytest.mark.parametrize(
+    "header", ["Leerlingbegeleider", "Begeleider", "Zorgbegeleider", "LB", "Leerling-begeleider"]
+)
+def test_the_counsellor_column_and_its_synonyms(tmp_path: Path, header: str) -> None:
+    write_xlsx(tmp_path / "aanmeldingen.xlsx", [registration("990101", **{header: " K. Koster "})])
+    result = read(tmp_path)
+    assert blocking(result) == []
+    assert result.notes == []  # no column left unread
+    [student] = result.leerlingen
+    assert student.leerlingbegeleider == "K. Koster"

@@ -25,6 +25,8 @@ def cohort(tmp_path: Path) -> list[StudentOutcome]:
                 tussenvoegsel="de",
                 klas="1A",
                 tutor="dhr. Aydın",
+                # The intake names her counsellor; the others get the settings' default.
+                leerlingbegeleider="dhr. R. Koster",
                 ondersteuningsniveau="licht",
                 dyslexie=True,
             ),

@@ -11,6 +11,7 @@ import docx
 from openpyxl import load_workbook
 
 from opp_docs.config import Config
+from opp_docs.decide.counsellor import assign_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.files import sha256_file
@@ -47,7 +48,10 @@ def leerling(nummer: str, achternaam: str, roepnaam: str, **fields: Any) -> Leer
 
 def outcome(student: Leerling, *documents: DocumentOutcome) -> StudentOutcome:
     result = StudentOutcome(
-        student, propose_route(student, CONFIG), compute_deadlines(student, YEAR, CONFIG)
+        student,
+        propose_route(student, CONFIG),
+        compute_deadlines(student, YEAR, CONFIG),
+        assign_counsellor(student, CONFIG),
     )
     result.documents = list(documents)
     return result

@@ -46,7 +46,9 @@ def test_docentenoverzicht_has_a_page_per_class(
     assert [r[0].split("\n")[0] for r in klas_1a[1:]] == ["Noor de Bakker", "Sem Jansen"]
     noor, sem = klas_1a[1], klas_1a[2]
     assert noor[1] == "OPP light\ndyslexie"
-    assert "dhr. Aydın" in noor[2] and "mevr. J. de Wit" in noor[2]
+    # Each student's own counsellor: Noor's from the intake, Sem's the settings' default.
+    assert noor[2] == "Tutor\ndhr. Aydın\nLeerlingbegeleider\ndhr. R. Koster"
+    assert sem[2] == "Tutor\nmevr. Kok\nLeerlingbegeleider\nmevr. J. de Wit"
     assert noor[3] == "Noor zit graag vooraan."
     assert sem[1] == "OPP\nin voorbereiding"
     assert "volgen in het plan (uiterlijk 15 oktober 2026)" in sem[3]

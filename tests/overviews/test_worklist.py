@@ -14,13 +14,14 @@ from opp_docs.overviews.worklist import OVERZICHT
 from tests.overviews.students import COHORT, ORANGE, RED, D, cell, doc, fill, table, write
 
 OVERZICHT_HEADERS = [
-    "Leerlingnummer", "Naam", "Klas", "Tutor", "Route", "Reden", "Besluit teamleider",
-    "Fase", "Volgende stap", "Uiterlijk", "Ondertekend", "Doelen in plan",
+    "Leerlingnummer", "Naam", "Klas", "Tutor", "Leerlingbegeleider", "Route", "Reden",
+    "Besluit teamleider", "Fase", "Volgende stap", "Uiterlijk", "Ondertekend", "Doelen in plan",
     "Deadline informatiebrief", "Deadline BRON-aanmelding", "Deadline plan vastgesteld",
     "Deadline ondertekening", "Deadline tussenevaluatie", "Deadline eindevaluatie",
     "Documenten", "Bewerkt door medewerker", "Plan af", "Open invulinstructies in plan",
     "Dossier", "Problemen",
 ]  # fmt: skip
+DEADLINE_HEADERS = [h for h in OVERZICHT_HEADERS if h.startswith("Deadline ")]
 
 
 def test_overzicht_has_every_student_with_columns_and_values(
@@ -43,10 +44,14 @@ def test_overzicht_has_every_student_with_columns_and_values(
     ]
     sem, sophie, noor, daan = rows[0], rows[1], rows[2], rows[3]
     assert sem["Tutor"] == "mevr. Kok"
+    assert (sem["Leerlingbegeleider"], noor["Leerlingbegeleider"]) == (
+        "mevr. J. de Wit",
+        "dhr. R. Koster",
+    )
     assert "zwaar" in sem["Reden"]
     assert sem["Besluit teamleider"] == "nee"
     assert sophie["Besluit teamleider"] == "ja"
-    for key, header_name in zip(COHORT, OVERZICHT_HEADERS[12:18], strict=True):
+    for key, header_name in zip(COHORT, DEADLINE_HEADERS, strict=True):
         assert sem[header_name] == dt.datetime.combine(COHORT[key], dt.time())
         assert cell(sheet, 2, header_name).number_format == "DD-MM-YYYY"
     # Six weeks after the signal, BRON the same day.
@@ -72,7 +77,7 @@ def test_overzicht_has_every_student_with_columns_and_values(
     # The cohort's Word files are not made from the templates: what cannot be read is said.
     assert all("kan niet teruglezen" in p for p in sem["Problemen"].splitlines()[2:])
     # Routes without a plan have no documents, deadlines or plan columns.
-    for name in [*OVERZICHT_HEADERS[12:18], "Documenten", "Plan af", "Dossier"]:
+    for name in [*DEADLINE_HEADERS, "Documenten", "Plan af", "Dossier"]:
         assert daan[name] is None, name
     assert "OPP basisschool" in daan["Reden"]
 
@@ -84,7 +89,7 @@ def test_overzicht_layout_frozen_filtered_fitted_wrapped(
     _header, rows, sheet = table(files[OVERZICHT])
     assert sheet.title == "Overzicht"
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == f"A1:X{len(rows) + 1}"
+    assert sheet.auto_filter.ref == f"A1:Y{len(rows) + 1}"
     assert all(c.font.bold for c in sheet[1])
     widths = {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
     assert widths["Klas"] < widths["Naam"] < widths["Reden"] <= 52
@@ -117,7 +122,7 @@ def test_deadline_colours(
     files = write(tmp_path, *cohort, today=today)
     _header, rows, sheet = table(files[OVERZICHT])
     assert rows[0]["Naam"] == "Sem Jansen"
-    for key, header_name in zip(COHORT, OVERZICHT_HEADERS[12:18], strict=True):
+    for key, header_name in zip(COHORT, DEADLINE_HEADERS, strict=True):
         assert fill(sheet, 2, header_name) == expected.get(key), key
     # The fonts stay Calibri, so LibreOffice does not fall back to a serif.
     assert cell(sheet, 2, "Deadline informatiebrief").font.name == "Calibri"
@@ -128,7 +133,7 @@ def test_steps_done_are_no_longer_coloured(tmp_path: Path, cohort: list[StudentO
     files = write(tmp_path, *cohort, today=D(2026, 10, 20))
     _header, rows, sheet = table(files[OVERZICHT])
     line = 2 + [r["Naam"] for r in rows].index("Noor de Bakker")
-    assert [fill(sheet, line, h) for h in OVERZICHT_HEADERS[12:18]] == [
+    assert [fill(sheet, line, h) for h in DEADLINE_HEADERS] == [
         None, None, None, ORANGE, None, None
     ]  # fmt: skip
     bron = table(files[BRON_AANMELDING])[2]

@@ -16,11 +16,13 @@ from tests.overviews.students import D, docx_lines, table, write
 
 def test_every_file_is_written_whole(tmp_path: Path, cohort: list[StudentOutcome]) -> None:
     files = write(tmp_path, *cohort, today=D(2026, 9, 1))
-    assert set(files) == {OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT}
+    assert set(files) == {OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT, *CALENDARS}
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
 
 
-OVERVIEWS = (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT)
+# The cohort's two counsellors each get a calendar of their own.
+CALENDARS = ("planning dhr. R. Koster.ics", "planning mevr. J. de Wit.ics")
+OVERVIEWS = (OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT, *CALENDARS)
 
 
 def test_a_rerun_rewrites_only_the_overviews_that_changed(
@@ -38,7 +40,11 @@ def test_a_rerun_rewrites_only_the_overviews_that_changed(
     # Another day: the dates and colours change, the calendar does not.
     write(tmp_path, *cohort, today=D(2026, 9, 2), records=records)
     second = inodes()
-    assert {n for n in OVERVIEWS if second[n] != first[n]} == set(OVERVIEWS) - {PLANNING}
+    assert {n for n in OVERVIEWS if second[n] != first[n]} == {
+        OVERZICHT,
+        BRON_AANMELDING,
+        DOCENTENOVERZICHT,
+    }
     # A file someone changed is written again, whole.
     (tmp_path / OVERZICHT).write_bytes(b"kapot")
     write(tmp_path, *cohort, today=D(2026, 9, 2), records=records)

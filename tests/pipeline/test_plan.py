@@ -32,8 +32,10 @@ def test_run_planning_reads_the_intake_and_the_documents_on_disk(tmp_path: Path)
     result = run_planning(PlanningRequest(intake, output, YEAR, CONFIG, D(2026, 9, 20), pdf=False))
 
     names = {p.name for p in result.files}
+    # The demo's two counsellors each get a calendar of their own.
     assert names == {
-        "intake-rapport.xlsx", OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT
+        "intake-rapport.xlsx", OVERZICHT, BRON_AANMELDING, PLANNING, DOCENTENOVERZICHT,
+        "planning dhr. R. Koster.ics", "planning mevr. J. de Wit.ics",
     }  # fmt: skip
     assert result.summary.students == 14
     rows = {r["Leerlingnummer"]: r for r in table(year / OVERZICHT)[1]}
