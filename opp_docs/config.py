@@ -99,7 +99,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
 
 
 # The image kinds Word, LibreOffice and the Open XML validator all take as a picture.
-LOGO_TYPES = {"image/png": "PNG", "image/jpeg": "JPEG"}
+LOGO_TYPES = frozenset({"image/png", "image/jpeg"})
 _LOGO_FIX = "het pad naar een PNG- of JPEG-bestand, ten opzichte van opp-docs.toml"
 # More than this is not a logo (and would be in every document of every student).
 MAX_LOGO_BYTES = 5_000_000

@@ -7,9 +7,9 @@ part, byte for byte, which `pdf/join.py` needs to convert documents together. Wi
 nothing here runs, so a school without one gets the very same documents as before.
 
 It goes into the templates as they are, also into one a school edited in Word: a template
-needs no field for it. It floats at the right margin (`wrapNone`), its bottom on the line
-under the school's name and address, so that it takes no height: the header stays as high as
-the text in it, within the top margin.
+needs no field for it. It floats at the right margin (`wrapNone`), its bottom just above the
+line under the school's name and address, so that it takes no height: the header stays as
+high as the text in it, within the top margin, and the text below stays where it was.
 """
 
 from __future__ import annotations
