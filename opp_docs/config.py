@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image
 
 from opp_docs.errors import ConfigError, ConfigFileMissingError
 
@@ -118,6 +122,41 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The image kinds Word, LibreOffice and the Open XML validator all take as a picture.
+LOGO_TYPES = frozenset({"image/png", "image/jpeg"})
+_LOGO_FIX = "het pad naar een PNG- of JPEG-bestand, ten opzichte van opp-docs.toml"
+# More than this is not a logo (and would be in every document of every student).
+MAX_LOGO_BYTES = 5_000_000
+
+
+def read_logo(path: Path, file: str) -> Image:
+    """The school's logo (school.logo) as python-docx reads it; a ConfigError that names the
+    setting and the fix when the file is missing, unreadable or not a PNG or JPEG image."""
+
+    def fail(problem: str) -> ConfigError:
+        return ConfigError(file=file, key="school.logo", problem=problem, allowed=_LOGO_FIX)
+
+    try:
+        if path.is_dir():
+            raise fail(f"{path} is een map, geen bestand")
+        if path.stat().st_size > MAX_LOGO_BYTES:
+            raise fail(f"{path} is groter dan {MAX_LOGO_BYTES // 1_000_000} MB")
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise fail(f"het bestand {path} bestaat niet") from e
+    except OSError as e:
+        raise fail(f"het bestand {path} kan niet worden gelezen ({e.strerror})") from e
+    try:
+        image = Image.from_blob(data)
+        if image.px_width <= 0 or image.px_height <= 0:
+            raise ValueError("leeg")
+    except (UnrecognizedImageError, ValueError, IndexError, struct.error) as e:
+        raise fail(f"{path} is geen afbeelding die opp-docs kan lezen") from e
+    if image.content_type not in LOGO_TYPES:
+        raise fail(f"{path} is geen PNG of JPEG ({image.content_type})")
+    return image
+
+
 def _check_keys(data: dict[str, Any], name: str) -> None:
     for section, value in data.items():
         if section not in KNOWN_KEYS:
@@ -146,6 +185,9 @@ def _from_dict(data: dict[str, Any], name: str) -> Config:
     reader = _Reader(data, name)
     defaults = Config()
     logo = reader.text("school.logo", "")
+    logo_path = (Path(name).parent / logo) if logo else None
+    if logo_path is not None:
+        read_logo(logo_path, name)  # a logo that cannot be used stops the run here, not later
     return Config(
         school_naam=reader.text("school.naam", defaults.school_naam),
         school_adres=reader.text("school.adres", defaults.school_adres),
@@ -154,7 +196,7 @@ def _from_dict(data: dict[str, Any], name: str) -> Config:
         ),
         school_telefoon=reader.text("school.telefoon", defaults.school_telefoon),
         school_email=reader.text("school.email", defaults.school_email),
-        school_logo=(Path(name).parent / logo) if logo else None,
+        school_logo=logo_path,
         teamleider=reader.text("mensen.teamleider", defaults.teamleider),
         leerlingbegeleiders=reader.text_list("mensen.leerlingbegeleiders"),
         begeleiding=reader.counsellor_rules("leerlingbegeleiders"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import struct
 import subprocess
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -158,3 +160,27 @@ def _word_bytes(advice: tuple[str, ...], prompts: int, bullets: tuple[str, ...])
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def logo_png(width: int, height: int) -> bytes:
+    """A small fictional school logo as a PNG: a dark blue disc with a yellow band on white.
+    Written with zlib, so the tests need no imaging library."""
+
+    def pixel(x: int, y: int) -> bytes:
+        if (x - width / 2) ** 2 + (y - height / 2) ** 2 > (min(width, height) / 2.2) ** 2:
+            return b"\xff\xff\xff"
+        return b"\xdc\xb4\x28" if abs(y - height / 2) < height / 10 else b"\x1f\x3a\x5f"
+
+    rows = b"".join(b"\x00" + b"".join(pixel(x, y) for x in range(width)) for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from opp_docs.cli import main
 from opp_docs.config import Config, MonthDay, load_config
 from opp_docs.errors import ConfigError, ConfigFileMissingError
-from tests.helpers import REPO
+from tests.helpers import REPO, logo_png
 from tests.intake_helpers import registration, write_xlsx
 
 
@@ -167,3 +167,43 @@ def test_the_old_list_still_gives_the_default(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, '[mensen]\nleerlingbegeleiders = ["mevr. Oud", "X"]\n'))
     assert config.standaard_leerlingbegeleider == "mevr. Oud"
     assert load_config(REPO / "opp-docs.toml").standaard_leerlingbegeleider == ""
+
+
+def test_logo_is_a_path_relative_to_the_settings_file(tmp_path: Path) -> None:
+    (tmp_path / "huisstijl").mkdir()
+    (tmp_path / "huisstijl" / "logo.png").write_bytes(logo_png(30, 20))
+    config = load_config(write(tmp_path, '[school]\nlogo = "huisstijl/logo.png"\n'))
+    assert config.school_logo == tmp_path / "huisstijl" / "logo.png"
+    assert load_config(write(tmp_path, '[school]\nnaam = "X"\n')).school_logo is None
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("ontbreekt.png", None, "bestaat niet"),
+        ("logo.png", b"geen afbeelding", "geen afbeelding die opp-docs kan lezen"),
+        ("logo.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "geen PNG of JPEG (image/gif)"),
+        ("map", "map", "is een map, geen bestand"),
+    ],
+)
+def test_a_logo_that_cannot_be_used_names_the_setting_and_the_fix(
+    tmp_path: Path, name: str, data: bytes | str | None, problem: str
+) -> None:
+    if data == "map":
+        (tmp_path / name).mkdir()
+    elif isinstance(data, bytes):
+        (tmp_path / name).write_bytes(data)
+    path = write(tmp_path, f'[school]\nlogo = "{name}"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(f"Instellingen {path}, sleutel 'school.logo': ")
+    assert problem in message and str(tmp_path / name) in message
+    assert "Toegestaan: het pad naar een PNG- of JPEG-bestand" in message
+
+
+def test_a_jpeg_logo_is_accepted(tmp_path: Path) -> None:
+    image = pytest.importorskip("PIL.Image")
+    image.new("RGB", (40, 20), (31, 58, 95)).save(tmp_path / "logo.jpg", "JPEG")
+    config = load_config(write(tmp_path, '[school]\nlogo = "logo.jpg"\n'))
+    assert config.school_logo == tmp_path / "logo.jpg"

@@ -5,7 +5,7 @@ pipeline, runs it again with nothing changed, and converts a sample of the same 
 naive way (one `soffice --convert-to pdf` process per document) in the same run, so the ratio
 compares like with like on this machine. Prints figures only; nothing here asserts a time.
 
-    .venv/bin/python tools/bench.py [--leerlingen 300] [--steekproef 10] [--werkers N]
+    .venv/bin/python tools/bench.py [--leerlingen 300] [--steekproef 10] [--werkers N] [--logo F]
 """
 
 from __future__ import annotations
@@ -144,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--leerlingen", type=int, default=300)
     parser.add_argument("--steekproef", type=int, default=10)
     parser.add_argument("--werkers", type=int, default=None)
+    # A PNG or JPEG: every document and cover with a logo in its header (school.logo).
+    parser.add_argument("--logo", type=Path, default=None)
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="opp-docs-bench-") as tmp:
@@ -154,7 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             output=work / "output",
             schooljaar=YEAR,
             templates=REPO / "templates",
-            config=Config(leerlingbegeleiders=("mevr. J. de Wit",), teamleider="dhr. M. Vos"),
+            config=Config(
+                leerlingbegeleiders=("mevr. J. de Wit",),
+                teamleider="dhr. M. Vos",
+                school_logo=args.logo,
+            ),
             workers=args.werkers,
         )
         summary, seconds, stages, cpu, steal = _timed_run(options)
@@ -174,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         f"documenten:         {documents} (PDF's: {summary.made} gemaakt, {summary.failed} mislukt)"
     )
     print(f"seconden:           {seconds:.1f} (intake tot dossiers)")
+    refusals = ", ".join(f"{n}× {r}" for r, n in summary.join_refusals.items()) or "geen"
+    print(f"  los omgezet:      {refusals}")
     print(f"  per fase (s):     {stages}")
     print(f"  processortijd:    {cpu[0]:.1f} s opp-docs, {cpu[1]:.1f} s LibreOffice")
     # On a shared virtual machine the host may give our cores' time to others: then the same

@@ -292,7 +292,7 @@ def _field(paragraph: Paragraph, instr: str, placeholder: str) -> None:
     fld_char("end")
 
 
-def setup_header_footer(doc: DocumentObject) -> None:
+def setup_header_footer(doc: DocumentObject, *, page_numbers: bool = True) -> None:
     section = doc.sections[0]
     header = section.header
     p = header.paragraphs[0]
@@ -322,17 +322,18 @@ def setup_header_footer(doc: DocumentObject) -> None:
     _paragraph_border(f, "top", BORDER)
     f.add_run("Vertrouwelijk – ")
     f.add_run("{{ leerling.naam }}")
-    f.add_run(" – pagina ")
-    _field(f, "PAGE", "1")
-    f.add_run(" van ")
-    _field(f, "NUMPAGES", "1")
+    if page_numbers:
+        f.add_run(" – pagina ")
+        _field(f, "PAGE", "1")
+        f.add_run(" van ")
+        _field(f, "NUMPAGES", "1")
 
 
-def new_document(title: str) -> DocumentObject:
+def new_document(title: str, *, page_numbers: bool = True) -> DocumentObject:
     doc = Document()
     setup_styles(doc)
     setup_page(doc)
-    setup_header_footer(doc)
+    setup_header_footer(doc, page_numbers=page_numbers)
     # Rendered by docxtpl too: the PDF made from the document carries title and school.
     # `|safe` because python-docx escapes these itself; autoescape would escape them twice.
     props = doc.core_properties
@@ -1454,7 +1455,10 @@ def make_evaluatie(eind: bool) -> DocumentObject:
 
 
 def make_voorblad() -> DocumentObject:
-    doc = new_document("Dossier {{ route.naam }} – {{ leerling.naam }}")
+    # No page number on the cover: its own "pagina 1 van 1" said nothing, and "1 van 23" would
+    # clash with the documents after it, which keep their own numbers ("pagina 1 van 3") as
+    # they were signed and sent. The contents list gives each part's page in the dossier.
+    doc = new_document("Dossier {{ route.naam }} – {{ leerling.naam }}", page_numbers=False)
     para(doc, "{{ school.naam }}", before=60, after=4, style="Ondertitel")
     para(doc, "Dossier", style="Title")
     p = para(doc, "{{ leerling.naam }}", after=24)

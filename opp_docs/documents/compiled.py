@@ -27,6 +27,7 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
+from opp_docs.documents.logo import Logo, with_logo
 from opp_docs.documents.ooxml import (
     CONTENT_TYPES,
     CORE,
@@ -53,7 +54,7 @@ from opp_docs.documents.stamp import (
     with_custom_part,
 )
 from opp_docs.documents.stamp import zip_entry as _entry
-from opp_docs.files import sha256_file
+from opp_docs.files import sha256_file, text_digest
 
 _JINJA = re.compile(r"\{[{%#]")
 # What docxtpl's resolve_listing turns into Word structure (tab, line, paragraph, page).
@@ -71,10 +72,16 @@ class CompiledTemplate:
     """One template, ready to render; `render` returns the bytes of the .docx."""
 
     def __init__(
-        self, path: Path, env: jinja2.Environment, parts_made: dict[str, bytes] | None = None
+        self,
+        path: Path,
+        env: jinja2.Environment,
+        parts_made: dict[str, bytes] | None = None,
+        logo: Logo | None = None,
     ) -> None:
         template = DocxTemplate(str(path))
         document = template.get_docx()
+        if logo is not None:
+            with_logo(document, logo)
         for part in document.part.package.parts:
             if part.content_type == _FOOTNOTES and _JINJA.search(part.blob.decode("utf-8")):
                 raise Unsupported(f"{path.name}: Jinja in voetnoten")
@@ -158,17 +165,24 @@ class CompiledTemplate:
 
 
 class TemplateCache:
-    """The templates of one run, each compiled at first use; renders to bytes."""
+    """The templates of one run, each compiled at first use; renders to bytes. With the
+    school's `logo`, each template gets it in its headers first (logo.py)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, logo: Logo | None = None) -> None:
         self.folder = folder
+        self.logo = logo
         self._compiled: dict[str, CompiledTemplate | None] = {}
         self._digests: dict[str, str] = {}
         self._parts_made: dict[str, bytes] = {}
 
     def digest(self, name: str) -> str:
         if name not in self._digests:
-            self._digests[name] = sha256_file(template_path(self.folder, name))
+            digest = sha256_file(template_path(self.folder, name))
+            # A document is made again when the logo comes, goes or changes; without one the
+            # digest is the template's own, as before there were logos.
+            if self.logo is not None:
+                digest = text_digest(f"{digest} logo {self.logo.digest}")
+            self._digests[name] = digest
         return self._digests[name]
 
     def render(self, name: str, context: dict[str, Any], stamp: Stamp | None = None) -> bytes:
@@ -178,7 +192,9 @@ class TemplateCache:
         with template_errors(path.name):
             if name not in self._compiled:
                 try:
-                    self._compiled[name] = CompiledTemplate(path, jinja_env(), self._parts_made)
+                    self._compiled[name] = CompiledTemplate(
+                        path, jinja_env(), self._parts_made, self.logo
+                    )
                 except Unsupported:
                     self._compiled[name] = None
             compiled = self._compiled[name]
@@ -186,7 +202,7 @@ class TemplateCache:
                 return compiled.render(clean_text(context), stamp)
         with tempfile.TemporaryDirectory(prefix="opp-docs-render-") as tmp:
             target = Path(tmp) / path.name
-            render_document(path, context, target)
+            render_document(path, context, target, self.logo)
             data = target.read_bytes()
         return data if stamp is None else stamp_package(data, stamp)
 

@@ -15,6 +15,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from opp_docs.documents.logo import Logo, with_logo
 from opp_docs.documents.ooxml import DOCUMENT, STYLES
 from opp_docs.documents.ooxml import W as _W
 from opp_docs.errors import TemplateError
@@ -59,10 +60,15 @@ class _Template(DocxTemplate):  # type: ignore[misc]
             setattr(properties, name, document_property(text))
 
 
-def render_document(template: Path, context: dict[str, Any], target: Path) -> None:
-    """Render `template` with `context` into `target`, atomically."""
+def render_document(
+    template: Path, context: dict[str, Any], target: Path, logo: Logo | None = None
+) -> None:
+    """Render `template` with `context` into `target`, atomically; with the school's `logo`
+    in its headers when given."""
     with template_errors(template.name):
         doc = _Template(str(template))
+        if logo is not None:
+            with_logo(doc.get_docx(), logo)
         doc.render(clean_text(context), jinja_env(), autoescape=True)
     with atomic_path(target) as tmp:
         doc.save(str(tmp))

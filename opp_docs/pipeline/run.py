@@ -22,6 +22,7 @@ from opp_docs.config import Config
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.logo import Logo
 from opp_docs.documents.reading import DocumentReader, student_status
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
 from opp_docs.files import STUDENTS_DIR, text_digest
@@ -104,7 +105,8 @@ class DossierRun:
             self.state.salt()
         # Routes and deadlines as 'opp-docs planning' proposes them; then the documents.
         self.summary = plan_summary(intake, year_dir, options.schooljaar, options.config)
-        self.templates = TemplateCache(options.templates)
+        # The school's logo, in the header of every document and cover (documents/logo.py).
+        self.templates = TemplateCache(options.templates, Logo.of(options.config))
         numbers = {o.leerling.leerlingnummer for o in self.summary.outcomes}
         # What staff wrote in the Word files, remembered by their content between runs: the
         # evaluation forms list the plan's goals, the overviews show how far each plan is.

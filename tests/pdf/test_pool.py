@@ -195,6 +195,9 @@ def test_documents_converted_together_read_as_they_would_alone(tmp_path: Path, w
         assert fonts(joined) == fonts(single), source.name
         pages.append(len(reader.pages))
         footers = re.findall(r"pagina (\d+) van (\d+)", layout_text(joined))
+        if source.stem.startswith(COVER_TEMPLATE):
+            assert footers == []  # the cover has no page number (make_voorblad)
+            continue
         assert footers == [
             (str(i), str(len(reader.pages))) for i in range(1, len(reader.pages) + 1)
         ]

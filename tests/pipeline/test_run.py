@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,7 +22,7 @@ from opp_docs.demo.cohort import COHORT, DEMO_BEGELEIDER, DEMO_TEAMLEIDER
 from opp_docs.documents.formatting import datum
 from opp_docs.models import SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers
-from tests.helpers import REPO, docx_text, pdf_text
+from tests.helpers import REPO, docx_text, logo_png, pdf_text
 from tests.ooxml import assert_valid_docx
 
 pytestmark = pytest.mark.libreoffice
@@ -340,3 +341,51 @@ def test_overviews_are_written(demo: Path, manifest: dict[str, Any]) -> None:
     teachers = pdf_text(year / "docentenoverzicht.pdf", layout=True)
     assert "Sem Jansen" in teachers
     assert "Emma Mulder" not in teachers  # route volgen: no plan
+
+
+def test_a_logo_reaches_every_document_and_cover_and_leaves_without_a_trace(
+    tmp_path: Path, demo: Path
+) -> None:
+    """The school sets a logo: the next run makes its documents and dossiers again, with the
+    logo on every page of each document and on the cover; a run after that makes nothing. Taken
+    out again, the documents are the very files the demo made before there was a logo."""
+    out = tmp_path / "demo"
+    shutil.copytree(demo, out, symlinks=True)
+    year = out / YEAR
+    before = {
+        name: digest
+        for name, digest in tree_digest(year / "leerlingen").items()
+        if name.endswith(".docx")
+    }
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(logo_png(60, 40))
+    options = demo_options(out / "intake", out)
+    with_logo = dataclasses.replace(
+        options, config=dataclasses.replace(options.config, school_logo=logo)
+    )
+
+    summary = run_dossiers(with_logo)
+
+    documents = sum(len(o.documents) for o in summary.outcomes)
+    assert summary.made == documents > 0 and summary.failed == 0
+    assert summary.join_refusals == {}
+    for outcome in summary.outcomes:
+        for document in outcome.documents:
+            reader = PdfReader(document.pdf)
+            assert all(page_has_image(page) for page in reader.pages), document.pdf.name
+        if outcome.dossier is not None:
+            cover = PdfReader(outcome.dossier).pages[0]
+            assert page_has_image(cover)
+            assert "pagina" not in cover.extract_text()
+    assert run_dossiers(with_logo).made == 0
+
+    summary = run_dossiers(options)
+
+    assert summary.made == documents
+    after = {n: d for n, d in tree_digest(year / "leerlingen").items() if n.endswith(".docx")}
+    assert after == before
+
+
+def page_has_image(page: Any) -> bool:
+    objects = page["/Resources"].get("/XObject", {})
+    return any(o.get_object()["/Subtype"] == "/Image" for o in objects.values())
