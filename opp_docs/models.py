@@ -368,6 +368,22 @@ class StudentOutcome:
     ondertekend: dt.date | None = None
     # The school year of the plan this one continues, when it continues one.
     vorig_schooljaar: str = ""
+    # Why this student gets no documents this run though the route has a plan (last year's
+    # plan without a decision, say); "" when nothing holds them back.
+    wacht: str = ""
+
+
+@dataclass(frozen=True)
+class EndedPlan:
+    """A plan the final evaluation of last school year ended: for the BRON list."""
+
+    leerlingnummer: str
+    naam: str
+    route: Route
+    schooljaar: str
+    einddatum: dt.date
+    # Where the end date comes from, in words.
+    bron: str
 
 
 @dataclass
@@ -386,6 +402,8 @@ class RunSummary:
     # Why documents went to LibreOffice one by one instead of joined, with how often: for
     # --verbose (the pool's join_refusals).
     join_refusals: dict[str, int] = field(default_factory=dict)
+    # Plans of last school year that its final evaluation ended.
+    beeindigd: list[EndedPlan] = field(default_factory=list)
 
     @property
     def manifest(self) -> Path:

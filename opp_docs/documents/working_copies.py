@@ -124,7 +124,7 @@ class WorkingCopies:
         `outcome`, with what a person should know)."""
         leerling = outcome.leerling
         kinds = DOCUMENTS_PER_ROUTE[outcome.decision.route]
-        if not kinds:
+        if not kinds or outcome.wacht:
             return []
         home, problems = self.files.home(leerling, self.numbers)
         outcome.folder = inside(self.year_dir, home)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from opp_docs.models import SchoolYear, StudentOutcome
+from opp_docs.models import EndedPlan, SchoolYear, StudentOutcome
 from opp_docs.overviews.entries import Entry, row_order
 from opp_docs.overviews.sheets import (
     Column,
@@ -53,8 +53,32 @@ def bron_note(outcome: StudentOutcome, schooljaar: SchoolYear) -> str:
     )
 
 
+ENDED_COLUMNS: tuple[Column, ...] = (
+    Column("Leerlingnummer", 14),
+    Column("Naam", 30),
+    Column("Plan", 10),
+    Column("Schooljaar plan", 14),
+    Column("Einddatum plan", 12, center=True),
+    Column("Einddatum uit", 30, wrap=True),
+    Column("Notitie voor SOMtoday", 90, wrap=True),
+)
+
+
+def ended_note(plan: EndedPlan) -> str:
+    """The note that ends the registration in SOMtoday; one line, as `bron_note`."""
+    return (
+        f"Afmelding BRON/ROD: het {plan.route.label} van {plan.naam} (leerlingnummer "
+        f"{plan.leerlingnummer}) uit schooljaar {plan.schooljaar} is beëindigd. Einddatum: "
+        f"{plan.einddatum:%d-%m-%Y} (besluit bij de eindevaluatie)."
+    )
+
+
 def write_bron_aanmelding(
-    entries: Sequence[Entry], target: Path, schooljaar: SchoolYear, today: dt.date
+    entries: Sequence[Entry],
+    target: Path,
+    schooljaar: SchoolYear,
+    today: dt.date,
+    ended: Sequence[EndedPlan] = (),
 ) -> Path:
     plans = sorted(
         (e for e in entries if e.outcome.decision.route.has_plan),
@@ -94,6 +118,23 @@ def write_bron_aanmelding(
             "Aanmelden uiterlijk: 1 oktober voor de nieuwe leerlingen (procedure), de dag van "
             "de plan-deadline voor leerlingen die tijdens het schooljaar een plan krijgen.",
             *colour_legend(today),
+            "Blad 'Beëindigd': de plannen van vorig schooljaar die de eindevaluatie heeft "
+            "beëindigd. Meld ze af bij BRON/ROD met de einddatum; kopieer daarvoor de notitie.",
         ],
     )
+    if ended:
+        sheet = workbook.create_sheet("Beëindigd")
+        rows = [
+            [
+                plan.leerlingnummer,
+                plan.naam,
+                plan.route.label,
+                plan.schooljaar,
+                plan.einddatum,
+                plan.bron,
+                ended_note(plan),
+            ]
+            for plan in ended
+        ]
+        write_table(sheet, ENDED_COLUMNS, rows, freeze="C2")
     return save(workbook, target)

@@ -84,7 +84,13 @@ def write_overviews(
     # What each overview is made from. The calendar shows only the deadlines still to come (a
     # staff edit in a plan leaves it alone until a step is done); the others show what the
     # documents say, and today's date.
-    students = _digest(str(schooljaar), repr(config), today.isoformat(), _entries_digest(entries))
+    students = _digest(
+        str(schooljaar),
+        repr(config),
+        today.isoformat(),
+        _entries_digest(entries),
+        repr(summary.beeindigd),
+    )
     calendar = repr((calendar_name(schooljaar, config), planned_deadlines(entries, schooljaar)))
     writers: list[tuple[str, str, Callable[[Path], Path]]] = [
         # First, so that LibreOffice makes its PDF while the others are written.
@@ -97,7 +103,7 @@ def write_overviews(
         (
             BRON_AANMELDING,
             students,
-            lambda t: write_bron_aanmelding(entries, t, schooljaar, today),
+            lambda t: write_bron_aanmelding(entries, t, schooljaar, today, summary.beeindigd),
         ),
         (PLANNING, calendar, lambda t: write_planning(entries, t, schooljaar, config)),
     ]

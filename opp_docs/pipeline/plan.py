@@ -6,6 +6,7 @@ single student document (`opp-docs planning`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +22,16 @@ from opp_docs.models import (
     INTAKE_REPORT,
     DocumentOutcome,
     IntakeResult,
+    Leerling,
+    Route,
+    RouteDecision,
     RunSummary,
     SchoolYear,
     StudentOutcome,
 )
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.write import OverviewOptions, write_overviews
+from opp_docs.pipeline.continuation import LastYearPlans, read_last_year
 from opp_docs.pipeline.lock import writing_to
 from opp_docs.pipeline.state import BuildState
 
@@ -83,7 +88,8 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
     result = read_intake(request.intake, config, schooljaar)
     year_dir = year_folder(request.output, schooljaar)
     with writing_to(year_dir):
-        summary = plan_summary(result, year_dir, schooljaar, config)
+        last = read_last_year(year_dir, schooljaar)
+        summary = plan_summary(result, year_dir, schooljaar, config, last)
         write_intake_report(result, summary.intake_report)
         options = OverviewOptions(schooljaar, config, request.today, pdf=request.pdf)
         state = BuildState.load(year_dir)
@@ -96,11 +102,16 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
 
 
 def plan_summary(
-    result: IntakeResult, year_dir: Path, schooljaar: SchoolYear, config: Config
+    result: IntakeResult,
+    year_dir: Path,
+    schooljaar: SchoolYear,
+    config: Config,
+    last: LastYearPlans | None = None,
 ) -> RunSummary:
     """Route, deadlines, counsellor, problems and blocked state per student; no documents
-    yet. Both
-    'opp-docs planning' and the whole run start from this."""
+    yet. Both 'opp-docs planning' and the whole run start from this. With `last`, what last
+    school year's plans decided: continued plans go on, also for students not in the
+    intake; ended plans go to the BRON list."""
     blocked = result.blocked()
     summary = _intake_summary(result, year_dir)
     problems: dict[str, list[str]] = {}
@@ -120,7 +131,81 @@ def plan_summary(
             outcome.problems.append(missing_counsellor(leerling))
         outcome.blocked = leerling.leerlingnummer in blocked
         summary.outcomes.append(outcome)
+    if last is not None:
+        continue_plans(summary, last, schooljaar, config)
     return summary
+
+
+def continue_plans(
+    summary: RunSummary, last: LastYearPlans, schooljaar: SchoolYear, config: Config
+) -> None:
+    """Last year's decisions in this year's outcomes (see `continuation`)."""
+    by_number = {o.leerling.leerlingnummer: o for o in summary.outcomes}
+    summary.beeindigd = sorted(last.ended.values(), key=lambda e: (e.einddatum, e.naam))
+    for number, carried in last.continued.items():
+        outcome = by_number.get(number)
+        if outcome is None:
+            if carried.leerling is None:
+                summary.outcomes.append(_placeholder(number, carried.route, schooljaar, config))
+                continue
+            outcome = _new_outcome(carried.leerling, schooljaar, config)
+            outcome.problems.append(
+                f"Staat niet in de intake van {schooljaar}: het plan gaat door met de gegevens "
+                f"van {last.schooljaar}. Controleer klas en tutor."
+            )
+            summary.outcomes.append(outcome)
+        if outcome.leerling.route_besluit is None:
+            outcome.decision = RouteDecision(
+                carried.route,
+                f"Voortzetting van het {carried.route.label} van {last.schooljaar}: de "
+                "eindevaluatie besloot het plan voort te zetten.",
+            )
+        outcome.vorig_schooljaar = str(last.schooljaar)
+    for number, (leerling, route, reason) in last.undecided.items():
+        outcome = by_number.get(number)
+        problem = (
+            f"{reason}. Vul in de eindevaluatie van {last.schooljaar} het besluit in "
+            "(voortgezet of beëindigd) en draai opp-docs opnieuw."
+        )
+        if outcome is None:
+            outcome = (
+                _new_outcome(leerling, schooljaar, config)
+                if leerling is not None
+                else _placeholder(number, route, schooljaar, config)
+            )
+            outcome.decision = RouteDecision(route, f"{route.label} van {last.schooljaar}")
+            # No new plan until the form says whether there is one.
+            outcome.wacht = problem
+            summary.outcomes.append(outcome)
+        outcome.problems.append(problem)
+    summary.students = len(summary.outcomes)
+
+
+def _new_outcome(leerling: Leerling, schooljaar: SchoolYear, config: Config) -> StudentOutcome:
+    # A new school year's plan: its deadlines as for a new cohort, not from last year's signal.
+    leerling = dataclasses.replace(leerling, signaaldatum=None, route_besluit=None)
+    return StudentOutcome(
+        leerling,
+        propose_route(leerling, config),
+        compute_deadlines(leerling, schooljaar, config),
+        assign_counsellor(leerling, config),
+    )
+
+
+def _placeholder(
+    number: str, route: Route, schooljaar: SchoolYear, config: Config
+) -> StudentOutcome:
+    """A student of last year's plans whom neither the intake nor last year's state knows:
+    only a row on the worklist that says what to do."""
+    leerling = Leerling(number, "", "", None)
+    outcome = _new_outcome(leerling, schooljaar, config)
+    outcome.decision = RouteDecision(route, "")
+    outcome.wacht = (
+        f"Het plan van leerling {number} loopt door, maar de gegevens van deze leerling staan "
+        "niet in de intake en niet in de uitvoer van vorig jaar. Zet de leerling in de intake."
+    )
+    outcome.problems.append(outcome.wacht)
+    return outcome
 
 
 def attach_documents(summary: RunSummary, state: BuildState, schooljaar: SchoolYear) -> None:

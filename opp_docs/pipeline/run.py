@@ -21,7 +21,7 @@ from typing import Any
 from opp_docs.config import Config
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.compiled import TemplateCache
-from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.context import Plan, build_context, with_last_year
 from opp_docs.documents.logo import Logo
 from opp_docs.documents.reading import DocumentReader, student_status
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
@@ -38,6 +38,7 @@ from opp_docs.models import (
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConverterPool
+from opp_docs.pipeline.continuation import leerling_to_json, read_last_year
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
 from opp_docs.pipeline.lock import writing_to
 from opp_docs.pipeline.manifest import write_manifest
@@ -103,8 +104,11 @@ class DossierRun:
         if options.password is not None:
             # Made now, so that it is saved before the first dossier depends on it.
             self.state.salt()
-        # Routes and deadlines as 'opp-docs planning' proposes them; then the documents.
-        self.summary = plan_summary(intake, year_dir, options.schooljaar, options.config)
+        # Routes and deadlines as 'opp-docs planning' proposes them, with what last school
+        # year's plans decided; then the documents.
+        last = read_last_year(year_dir, options.schooljaar)
+        self.summary = plan_summary(intake, year_dir, options.schooljaar, options.config, last)
+        self.last_year = {n: c.last for n, c in last.continued.items()} if last else {}
         # The school's logo, in the header of every document and cover (documents/logo.py).
         self.templates = TemplateCache(options.templates, Logo.of(options.config))
         numbers = {o.leerling.leerlingnummer for o in self.summary.outcomes}
@@ -139,6 +143,11 @@ class DossierRun:
             self.state.routes = {
                 o.leerling.leerlingnummer: o.decision.route.value for o in summary.outcomes
             }
+            self.state.leerlingen = {
+                o.leerling.leerlingnummer: leerling_to_json(o.leerling)
+                for o in summary.outcomes
+                if o.decision.route.has_plan and o.leerling.achternaam
+            }
             say("overzichten schrijven")
             write_overviews(
                 summary,
@@ -156,7 +165,9 @@ class DossierRun:
         plan = Plan(
             outcome.decision, outcome.deadlines, options.schooljaar, outcome.leerlingbegeleider
         )
-        return build_context(outcome.leerling, plan, options.config, options.today).values
+        context = build_context(outcome.leerling, plan, options.config, options.today).values
+        last = self.last_year.get(outcome.leerling.leerlingnummer)
+        return with_last_year(context, last) if last is not None else context
 
     def _documents(self, pool: ConverterPool) -> None:
         """Every student's Word documents; the documents of a few students go to LibreOffice

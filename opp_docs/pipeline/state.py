@@ -47,6 +47,9 @@ class BuildState:
     routes: dict[str, str] = field(default_factory=dict)
     # Salt of the dossier password's digest; made when a run first encrypts.
     password_salt: str | None = None
+    # The intake fields of each student with a plan at the last run: next school year's run
+    # continues a plan also for a student who is not in its intake.
+    leerlingen: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> BuildState:
@@ -73,6 +76,7 @@ class BuildState:
             "overzichten": self.overviews.to_json(),
             "routes": self.routes,
             "wachtwoordzout": self.password_salt,
+            "leerlingen": self.leerlingen,
         }
         write_text_atomic(self.folder / STATE, json.dumps(data, indent=1, sort_keys=True))
         (self.folder / JOURNAL).unlink(missing_ok=True)
@@ -181,6 +185,7 @@ def _from_json(folder: Path, data: dict[str, Any]) -> BuildState:
         names=_strings(data.get("namen")),
     )
     salt = data.get("wachtwoordzout")
+    leerlingen = data.get("leerlingen")
     return BuildState(
         folder,
         copies=copies,
@@ -189,6 +194,7 @@ def _from_json(folder: Path, data: dict[str, Any]) -> BuildState:
         overviews=OverviewRecords.from_json(data.get("overzichten")),
         routes=_strings(data.get("routes")),
         password_salt=salt if isinstance(salt, str) else None,
+        leerlingen=leerlingen if isinstance(leerlingen, dict) else {},
     )
 
 

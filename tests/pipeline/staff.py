@@ -21,7 +21,7 @@ from opp_docs.documents.ooxml import CONTENT_TYPES, CUSTOM, PACKAGE_RELS
 from opp_docs.files import STUDENTS_DIR
 from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers
-from tests.helpers import REPO
+from tests.helpers import REPO, type_over
 from tests.intake_helpers import registration, soffice_convert, write_xlsx
 
 YEAR = "2026-2027"
@@ -189,3 +189,28 @@ def write_goals(path: Path, goals: list[tuple[str, str, str, str, str]]) -> None
             else:
                 fill_cell(tc, text)
     document.save(str(path))
+
+
+def fill_final_evaluation(path: Path, decision: str, datum: str, progress: str = "") -> None:
+    """The final evaluation as the counsellor fills it in after the meeting: the date, what
+    was reached for the first goal, and the decision ticked ("voortgezet" or "beëindigd")."""
+    document = docx.Document(str(path))
+    type_over(document, "[datum]", datum)
+    if progress:
+        type_over(document, "[Wat is bereikt?", progress)
+    for t in document.element.body.iter(qn("w:t")):
+        if t.text and f"\u2610 {decision}" in t.text:
+            t.text = t.text.replace(f"\u2610 {decision}", f"\u2612 {decision}")
+    document.save(str(path))
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with its content's digest and its mode: what must not change."""
+    import hashlib
+
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        + oct(p.stat().st_mode)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
