@@ -13,6 +13,7 @@ import click
 
 from opp_docs.config import CONFIG_NAME, Config, load_config
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
+from opp_docs.demo.staff import write_sem_plan
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.fields_reference import list_fields
 from opp_docs.documents.formatting import datum
@@ -253,16 +254,21 @@ def demo(output: Path, schooljaar: SchoolYear, sjablonen: Path, werkers: int | N
     """
     intake = output / "intake"
     write_example_intake(intake, schooljaar)
-    _run(
-        RunOptions(
-            intake=intake,
-            output=output,
-            schooljaar=schooljaar,
-            templates=sjablonen,
-            config=Config(leerlingbegeleiders=(DEMO_BEGELEIDER,), teamleider=DEMO_TEAMLEIDER),
-            workers=werkers,
-        )
+    options = RunOptions(
+        intake=intake,
+        output=output,
+        schooljaar=schooljaar,
+        templates=sjablonen,
+        config=Config(leerlingbegeleiders=(DEMO_BEGELEIDER,), teamleider=DEMO_TEAMLEIDER),
+        workers=werkers,
     )
+    run_dossiers(options)
+    # Then a counsellor writes one plan in full, and the run after it shows a finished plan
+    # whose evaluation forms list its goals.
+    plan = write_sem_plan(output / str(schooljaar), schooljaar.start)
+    if plan is not None:
+        click.echo(f"Voorbeeld: de leerlingbegeleider heeft het plan ingevuld: {plan.name}")
+    _run(options)
 
 
 @main.group(context_settings=CONTEXT)
@@ -329,6 +335,8 @@ def templates_check(folder: Path) -> None:
 
     result = check_templates(folder)
     click.echo(f"{len(result.checked)} sjablonen in {folder} gecontroleerd: geen problemen.")
+    for warning in result.warnings:
+        click.echo(f"Let op: {warning.template}: {warning.problem}")
     for name in result.fields_unchecked:
         click.echo(
             f"Let op: {name} is geen sjabloon voor één leerling; de Jinja-code is "

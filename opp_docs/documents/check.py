@@ -28,7 +28,9 @@ from jinja2 import nodes
 from lxml import etree
 
 from opp_docs.documents.fields_reference import example_context, example_cover_fields
+from opp_docs.documents.ooxml import DOCUMENT
 from opp_docs.documents.ooxml import W as _W
+from opp_docs.documents.parts import EVALUATION_MARKS, FINAL_MARKS, PLAN_MARKS, marks_in
 from opp_docs.documents.render import COVER_TEMPLATE, jinja_env, template_path
 from opp_docs.errors import TemplateCheckError, TemplateProblem
 from opp_docs.models import DOCUMENTS_PER_ROUTE
@@ -45,6 +47,8 @@ class CheckResult:
     # Templates that are not one of the pipeline's: checked, but not for field names.
     fields_unchecked: list[str] = field(default_factory=list)
     problems: list[TemplateProblem] = field(default_factory=list)
+    # Not in the way of a run: parts opp-docs reads back that a school's template lost.
+    warnings: list[TemplateProblem] = field(default_factory=list)
 
 
 def required_templates() -> list[str]:
@@ -79,7 +83,39 @@ def find_problems(folder: Path) -> CheckResult:
             fields = None
             result.fields_unchecked.append(path.name)
         result.problems.extend(TemplateProblem(path.name, p) for p in _check_file(path, fields))
+        result.warnings.extend(TemplateProblem(path.name, w) for w in _lost_marks(path))
     return result
+
+
+# The parts each template marks for opp-docs to read back (`parts.Mark`).
+_MARKS = {
+    "opp": PLAN_MARKS,
+    "opp-light": PLAN_MARKS,
+    "tussenevaluatie": EVALUATION_MARKS,
+    "eindevaluatie": FINAL_MARKS,
+}
+
+
+def _lost_marks(path: Path) -> list[str]:
+    """The marked parts of a shipped template that a school's copy no longer has: the run
+    works, but cannot read those parts back from the students' files."""
+    wanted = _MARKS.get(path.stem, ())
+    if not wanted:
+        return []
+    try:
+        with zipfile.ZipFile(path) as z:
+            body = etree.fromstring(z.read(DOCUMENT)).find(f"{_W}body")
+    except (OSError, KeyError, zipfile.BadZipFile, etree.LxmlError):
+        return []  # said as a problem already
+    found = marks_in(body) if body is not None else set()
+    return [
+        f"de bladwijzer '{mark.value}' bij {mark.titel} ontbreekt: opp-docs kan dat deel niet "
+        "teruglezen uit de documenten. Zet het deel terug uit het meegeleverde sjabloon (of "
+        "voeg in Word de bladwijzer toe: Invoegen > Bladwijzer, in de kopcel of het "
+        "labelvak van het deel)."
+        for mark in wanted
+        if mark.value not in found
+    ]
 
 
 def check_templates(folder: Path) -> CheckResult:

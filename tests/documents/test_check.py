@@ -480,3 +480,33 @@ def test_cli_check_of_a_folder_that_does_not_exist(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.output.startswith(f"Fout: 7 problemen in de sjablonen in {tmp_path / 'weg'}:")
     assert "Sjabloon opp.docx: ontbreekt in" in result.output
+
+
+def test_a_template_that_lost_a_marked_part_is_warned_about(tmp_path: Path) -> None:
+    """A school deletes the goals table's heading row in Word (and with it the bookmark that
+    marks the table): the run still works, but the check says what opp-docs cannot read."""
+    folder = copy_templates(tmp_path)
+
+    def drop_goal_heading(document: DocumentObject) -> None:
+        body = document.element.body
+        (start,) = [
+            b for b in body.iter(qn("w:bookmarkStart")) if b.get(qn("w:name")) == "opp_doelen"
+        ]
+        row = start
+        while row.tag != qn("w:tr"):
+            row = row.getparent()
+        row.getparent().remove(row)
+
+    edit(folder, "opp.docx", drop_goal_heading)
+    result = find_problems(folder)
+    assert result.problems == []
+    (warning,) = result.warnings
+    assert warning.template == "opp.docx"
+    assert "'opp_doelen'" in warning.problem and "doelen" in warning.problem
+    out = CliRunner().invoke(main, ["templates", "check", "--templates", str(folder)])
+    assert out.exit_code == 0
+    assert "Let op: opp.docx: de bladwijzer 'opp_doelen'" in out.output
+
+
+def test_the_shipped_templates_keep_every_marked_part() -> None:
+    assert find_problems(REPO / "templates").warnings == []

@@ -416,3 +416,19 @@ def test_pdf_of_the_full_plan_without_parents(tmp_path: Path) -> None:
     assert "Ondertekening uiterlijk 29 oktober 2026" in text
     pages = page_count(pdf)
     assert f"Vertrouwelijk – Sem Jansen – pagina {pages} van {pages}" in text
+
+
+@pytest.mark.parametrize("name", ["opp", "opp-light", "tussenevaluatie", "eindevaluatie"])
+def test_every_plan_and_evaluation_hears_the_student(tmp_path: Path, name: str) -> None:
+    """Hoorrecht (Wet versterking positie ouders en leerlingen in het passend onderwijs): the
+    plan and both evaluations record the student's view and how the school weighed it, as
+    prompts the software counts as unfinished until staff write them."""
+    route = Route.OPP_LIGHT if name == "opp-light" else Route.OPP
+    path = render(tmp_path, name, context(leerling(), route))
+    assert "Visie van de leerling" in headings(path)
+    text = paragraphs(path)
+    weighed = text.index("Hoe de mening van de leerling is meegewogen")
+    assert text[weighed + 1].startswith("[Hoe is de mening van ")
+    view = next(t for t in text if t.startswith("[Wat vindt "))
+    assert "eigen woorden van de leerling" in view
+    assert count_prompts(path) >= 2

@@ -58,7 +58,14 @@ def test_the_evaluations_list_the_goals_typed_into_the_plan(
     out = tmp_path / "out"
     manifest = run(intake, out)
     for pdf in evaluation_pdfs(out, manifest):
-        assert "[Doel 1 uit het handelingsdeel]" in words_in(pdf)
+        text = words_in(pdf)
+        assert "[Doel 1 uit het handelingsdeel]" in text
+        # Hoorrecht: the student's view and how it was weighed, still to be written.
+        assert "Hoe de mening van de leerling is meegewogen [Hoe is de mening van Sanne" in text
+    plan_pdf = plan_docx(out, manifest).with_suffix(".pdf")
+    assert "Hoe de mening van de leerling is meegewogen [Hoe is de mening van Sanne" in words_in(
+        plan_pdf
+    )
     plan = plan_docx(out, manifest)
     # Four goals where the template has three rows: one row added.
     write_goals(plan, GOALS)

@@ -1,0 +1,147 @@
+"""A fictional counsellor at work, for `make demo`: she writes Sem Jansen's plan in full, as she
+would in Word, so that the demo shows a finished plan whose goals the evaluation forms list.
+
+Every prompt of the plan is a content control showing a placeholder; typing over it in Word
+leaves the typed text in normal formatting and no placeholder. This does the same in the XML,
+and leaves the rest of the file as it is. Only for the demo's invented students.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DOCUMENT = "word/document.xml"
+
+SEM = "990101"
+
+
+def sem_plan(year: int) -> dict[str, list[str]]:
+    """What the counsellor writes in Sem's plan for the school year starting in `year`, by
+    the prompt's first words; a prompt met more than once (the goals' rows, the dates) gets
+    the next text each time."""
+    return {
+        key: [text.format(jaar=year, volgend=year + 1) for text in texts]
+        for key, texts in _SEM_PLAN.items()
+    }
+
+
+def write_sem_plan(year_dir: Path, year: int) -> Path | None:
+    """Sem's plan in the demo's output, written in full; None when there is no such plan
+    still to write (a rerun of the demo finds it written, and leaves it)."""
+    for plan in sorted(year_dir.glob(f"leerlingen/{SEM} */opp - *.docx")):
+        if "nieuwe versie" not in plan.name and type_over_prompts(plan, sem_plan(year)):
+            return plan
+    return None
+
+
+_SEM_PLAN: dict[str, list[str]] = {
+    "[Schoolloopbaan": [
+        "Geen doublures. In groep 6 gewisseld van basisschool na een verhuizing; vanaf groep 7 "
+        "wekelijks remedial teaching voor begrijpend lezen."
+    ],
+    "[Beschrijf het uitstroomperspectief": [
+        "Diploma vmbo-tl in vier jaar, daarna mbo niveau 4 (richting techniek)."
+    ],
+    "[Onderbouw het perspectief": [
+        "Het schooladvies is vmbo-tl/havo. Rekenen gaat goed; begrijpend lezen en plannen "
+        "blijven achter. Met begeleiding bij plannen en lezen is vmbo-tl haalbaar."
+    ],
+    "[Wat helpt bij het leren?": ["Sterk in rekenen en techniek; leert goed van voorbeelden."],
+    "[Wat maakt het leren moeilijker?": ["Begrijpend lezen, lange teksten en werktempo."],
+    "[Bijv. contact met klasgenoten": ["Heeft twee vaste vrienden in de klas; behulpzaam."],
+    "[Bijv. faalangst": ["Spanning bij toetsen; trekt zich dan terug."],
+    "[Bijv. motivatie": ["Gemotiveerd bij praktische opdrachten."],
+    "[Bijv. concentratie": ["Plannen van huiswerk en starten met een taak."],
+    "[Bijv. betrokkenheid": ["Ouders zijn betrokken en helpen thuis met plannen."],
+    "[Bijv. omstandigheden thuis": ["Geen bijzonderheden."],
+    "[Wat heeft Sem nodig": [
+        "Sem heeft instructie nodig die kort is en met een voorbeeld begint. Sem heeft een "
+        "docent nodig die hem helpt een taak op te delen in kleine stappen."
+    ],
+    "[Beschrijf de ondersteuning": [
+        "Wekelijks gesprek van 15 minuten met de leerlingbegeleider over planning; twee keer per "
+        "week RT begrijpend lezen; huiswerkbegeleiding op dinsdag en donderdag."
+    ],
+    "[Wat werkt in de les voor Sem?": [
+        "Geef instructie in korte stappen en begin met een voorbeeld. Zet de planning van de les "
+        "op het bord. Bied bij toetsen een rustige plek aan."
+    ],
+    "[Beschrijf de afwijkingen": ["Geen afwijkingen van het reguliere programma."],
+    "[gebied]": ["Werkhouding", "Lezen", "Sociaal-emotioneel"],
+    "[Concreet en meetbaar doel]": [
+        "Sem plant zijn huiswerk zelf in de agenda en heeft 8 van de 10 weken alles af.",
+        "Sem haalt bij de leestoets in juni minimaal een voldoende.",
+        "Sem bereidt elke toets voor met de toetsplanner en meldt spanning bij zijn mentor.",
+    ],
+    "[Wat doen school, leerling en ouders?]": [
+        "Wekelijks plangesprek; ouders kijken op zondag de agenda na.",
+        "RT twee keer per week; thuis elke dag 15 minuten lezen.",
+        "Toetsplanner met de leerlingbegeleider; rustige plek bij toetsen.",
+    ],
+    "[wie]": ["leerlingbegeleider", "RT'er en ouders", "mentor"],
+    "[datum]": [
+        "1 februari {volgend}",
+        "1 juni {volgend}",
+        "1 juli {volgend}",
+        "6 oktober {jaar}",
+        "13 oktober {jaar}",
+    ],
+    "[Wat vindt Sem zelf?": [
+        "“Rekenen en techniek vind ik leuk. Lezen vind ik moeilijk en ik vergeet soms mijn "
+        "huiswerk. Ik wil graag zelf leren plannen.”"
+    ],
+    "[Hoe is de mening van Sem": [
+        "Sem wilde zelf leren plannen: dat is het eerste doel geworden. Hij wilde geen RT "
+        "tijdens de gymles; de RT is daarom op een ander uur gepland."
+    ],
+    "[Hoe kijken de ouder(s)": [
+        "Ouders zijn het eens met het plan en helpen thuis met plannen en lezen."
+    ],
+}
+
+
+def type_over_prompts(docx: Path, texts: dict[str, list[str]]) -> int:
+    """Type `texts` over the prompts of `docx`, as a person does in Word; the number typed."""
+    with zipfile.ZipFile(docx) as source:
+        items = [(info, source.read(info)) for info in source.infolist()]
+    used: dict[str, int] = {}
+    typed = 0
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in items:
+            if info.filename == _DOCUMENT:
+                root = etree.fromstring(data)
+                typed = _type(root, texts, used)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(info, data)
+    docx.write_bytes(out.getvalue())
+    return typed
+
+
+def _type(root: etree._Element, texts: dict[str, list[str]], used: dict[str, int]) -> int:
+    typed = 0
+    for sdt in list(root.iter(f"{_W}sdt")):
+        content = sdt.find(f"{_W}sdtContent")
+        if content is None:
+            continue
+        shown = "".join(t.text or "" for t in content.iter(f"{_W}t"))
+        key = next((k for k in texts if shown.startswith(k)), None)
+        if key is None or used.get(key, 0) >= len(texts[key]):
+            continue
+        text = texts[key][used.get(key, 0)]
+        used[key] = used.get(key, 0) + 1
+        placeholder = sdt.find(f"{_W}sdtPr/{_W}showingPlcHdr")
+        if placeholder is not None:
+            placeholder.getparent().remove(placeholder)
+        for child in list(content):
+            content.remove(child)
+        run = etree.SubElement(content, f"{_W}r")
+        t = etree.SubElement(run, f"{_W}t")
+        t.text = text
+        typed += 1
+    return typed
