@@ -67,7 +67,7 @@ def read_last_year(year_dir: Path, schooljaar: SchoolYear) -> LastYearPlans | No
     files = StudentFiles(folder, previous, state.copies.written)
     # What last year's runs read of these files, by their content: only changed files are
     # opened. Its own copy: nothing of it is saved into last year's state.
-    reader = DocumentReader(dict(state.overviews.read))
+    reader = DocumentReader(dict(state.overviews.current().read))
     plans = LastYearPlans(previous)
     for number, value in sorted(state.routes.items()):
         try:
