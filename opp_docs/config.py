@@ -60,6 +60,8 @@ class Config:
     bron_datum: MonthDay = MonthDay(10, 1)
     opp_datum: MonthDay = MonthDay(10, 15)
     weken_na_signaal: int = 6
+    # Documents made after the letter's deadline: the plan this many weeks after that day.
+    weken_bij_late_start: int = 6
     dagen_tot_ondertekening: int = 14
     dagen_informatiebrief_voor_opp: int = 28
     tussenevaluatie: MonthDay = MonthDay(2, 1)
@@ -112,6 +114,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
         "bron",
         "opp",
         "weken_na_signaal",
+        "weken_bij_late_start",
         "dagen_tot_ondertekening",
         "dagen_informatiebrief_voor_opp",
         "tussenevaluatie",
@@ -204,6 +207,9 @@ def _from_dict(data: dict[str, Any], name: str) -> Config:
         opp_datum=reader.month_day("deadlines.opp", defaults.opp_datum),
         weken_na_signaal=reader.whole(
             "deadlines.weken_na_signaal", defaults.weken_na_signaal, 1, 52
+        ),
+        weken_bij_late_start=reader.whole(
+            "deadlines.weken_bij_late_start", defaults.weken_bij_late_start, 1, 52
         ),
         dagen_tot_ondertekening=reader.whole(
             "deadlines.dagen_tot_ondertekening", defaults.dagen_tot_ondertekening, 0, 120

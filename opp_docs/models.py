@@ -276,6 +276,10 @@ class Deadlines:
     ondertekening: dt.date
     tussenevaluatie: dt.date
     eindevaluatie: dt.date
+    # When the documents were made too late for the procedure: the day they were made
+    # (`peildatum`), and the procedure's date of each deadline that was moved because of it.
+    peildatum: dt.date | None = None
+    verschoven: dict[DeadlineKind, dt.date] = field(default_factory=dict)
 
     def as_dict(self) -> dict[DeadlineKind, dt.date]:
         return {kind: getattr(self, kind.value) for kind in DeadlineKind}

@@ -42,14 +42,20 @@ class Stamp:
     schooljaar: str
     # Digest of everything the document was rendered from (intake, template, settings).
     invoer: str
+    # The day its deadlines count from (ISO date; `decide.deadlines`): kept in the file, so
+    # that a rerun on a later day, even without the state file, moves no date.
+    peildatum: str = ""
 
     def properties(self) -> dict[str, str]:
-        return {
+        values = {
             "leerlingnummer": self.leerlingnummer,
             "soort": self.soort,
             "schooljaar": self.schooljaar,
             "invoer": self.invoer,
         }
+        if self.peildatum:
+            values["peildatum"] = self.peildatum
+        return values
 
 
 @dataclass(frozen=True)
@@ -167,6 +173,7 @@ def read_stamp(path: Path) -> Found | None:
             soort=values["soort"],
             schooljaar=values["schooljaar"],
             invoer=values.get("invoer", ""),
+            peildatum=values.get("peildatum", ""),
         )
     except KeyError:
         return None

@@ -9,6 +9,7 @@ person worked on. The names made here are cut so that their suffixes and extensi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Mapping
@@ -37,6 +38,8 @@ class WordFile:
     ours: bool | None
     # The digest of what it was rendered from, when known.
     invoer: str | None
+    # The day its deadlines count from, when its stamp says (see `stamp.Stamp.peildatum`).
+    peildatum: dt.date | None = None
 
     @property
     def mtime(self) -> float:
@@ -110,7 +113,9 @@ class StudentFiles:
                 return None
             # A copy from another school year is a person's file in this one.
             ours = found.unchanged and found.stamp.schooljaar == schooljaar
-            return WordFile(path, kind, found.stamp.leerlingnummer, ours, found.stamp.invoer)
+            stamp = found.stamp
+            peildatum = _iso_date(stamp.peildatum)
+            return WordFile(path, kind, stamp.leerlingnummer, ours, stamp.invoer, peildatum)
         legacy = next((k for k in _KINDS_BY_PREFIX if name.startswith(f"{k.value} - ")), None)
         if legacy is None:
             return None
@@ -125,6 +130,15 @@ class StudentFiles:
 
     def documents(self, leerlingnummer: str, kind: DocumentKind) -> list[WordFile]:
         return [f for f in self._files.get(leerlingnummer, []) if f.kind == kind]
+
+    def has_documents(self, leerlingnummer: str) -> bool:
+        return bool(self._files.get(leerlingnummer))
+
+    def peildatum(self, leerlingnummer: str) -> dt.date | None:
+        """The latest day the student's documents say their deadlines count from (the files
+        written last carry it), or None when none says."""
+        days = [f.peildatum for f in self._files.get(leerlingnummer, []) if f.peildatum]
+        return max(days, default=None)
 
     def home(self, leerling: Leerling, numbers: set[str]) -> tuple[Path, list[str]]:
         """The student's folder, and what a person should know about it. It is the folder
@@ -160,6 +174,13 @@ class StudentFiles:
                     f"'{home.name}'."
                 )
         return home, problems
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # a property a person changed: the file says nothing
 
 
 def remove_ours(path: Path) -> None:

@@ -9,6 +9,7 @@ file has, and every edited version stays in the dossier.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import zipfile
@@ -61,6 +62,8 @@ class Inputs:
     context: dict[str, Any]
     said: str
     settings: str
+    # The day the deadlines in `context` count from, kept in each file's stamp.
+    peildatum: dt.date | None = None
 
     def digest(self, template: str) -> str:
         return text_digest(RENDER_VERSION + self.said + template + self.settings)
@@ -70,7 +73,7 @@ class Inputs:
         the plan until a person edits it; the other documents do not depend on the plan."""
         context = with_plan(self.context, parts)
         said = json.dumps(context["plan"], sort_keys=True, ensure_ascii=False)
-        return Inputs(context, self.said + said, self.settings)
+        return Inputs(context, self.said + said, self.settings, self.peildatum)
 
 
 @dataclass
@@ -94,6 +97,8 @@ class CopyJob:
     templates: TemplateCache
     numbers: set[str]
     reader: DocumentReader = field(default_factory=DocumentReader)
+    # The students' files as found at the start of the run, when the caller read them already.
+    files: StudentFiles | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ class WorkingCopies:
         self.templates = job.templates
         self.numbers = job.numbers
         self.reader = job.reader
-        self.files = StudentFiles(job.year_dir, job.schooljaar, self.records)
+        self.files = job.files or StudentFiles(job.year_dir, job.schooljaar, self.records)
 
     def student(self, outcome: StudentOutcome, inputs: Inputs) -> list[DocumentOutcome]:
         """Write what is due for one student and give their documents (also noted in
@@ -156,12 +161,27 @@ class WorkingCopies:
             # student_status reports the unreadable file; the forms keep their prompts.
             return EMPTY_PLAN
 
+    def unchanged(self, outcome: StudentOutcome, kind: DocumentKind, inputs: Inputs) -> bool:
+        """Whether `student` would leave the student's document of `kind` as it is: a file of
+        it was made from `inputs`, its new version was offered already, or the student gets no
+        new documents this run."""
+        if outcome.blocked or outcome.wacht:
+            return True
+        number = outcome.leerling.leerlingnummer
+        invoer = inputs.digest(self.templates.digest(kind.value))
+        found = self.files.documents(number, kind)
+        if any(w.invoer == invoer for w in found):
+            return True
+        staff = any(w.ours is False for w in found)
+        return staff and self.offered.get(f"{number}/{kind.value}") == invoer
+
     def _kind(
         self, outcome: StudentOutcome, kind: DocumentKind, inputs: Inputs
     ) -> list[DocumentOutcome]:
         number = outcome.leerling.leerlingnummer
         invoer = inputs.digest(self.templates.digest(kind.value))
-        stamp = Stamp(number, kind.value, str(self.schooljaar), invoer)
+        peildatum = inputs.peildatum.isoformat() if inputs.peildatum else ""
+        stamp = Stamp(number, kind.value, str(self.schooljaar), invoer, peildatum)
         found = self.files.documents(number, kind)
         for word in found:
             if word.ours is None:

@@ -116,7 +116,9 @@ def write_bron_aanmelding(
             "vastgesteld). Is het plan op een andere dag vastgesteld, pas de datum in de "
             "notitie dan aan.",
             "Aanmelden uiterlijk: 1 oktober voor de nieuwe leerlingen (procedure), de dag van "
-            "de plan-deadline voor leerlingen die tijdens het schooljaar een plan krijgen.",
+            "de plan-deadline voor leerlingen die tijdens het schooljaar een plan krijgen, en "
+            "ook voor leerlingen van wie de documenten pas na 1 oktober gemaakt zijn: de "
+            "aanmelding draagt de begindatum van het plan.",
             *colour_legend(today),
             "Blad 'Beëindigd': de plannen van vorig schooljaar die de eindevaluatie heeft "
             "beëindigd. Meld ze af bij BRON/ROD met de einddatum; kopieer daarvoor de notitie.",

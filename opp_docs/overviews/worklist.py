@@ -15,8 +15,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from opp_docs.documents.formatting import ja_nee
 from opp_docs.documents.reading import StudentStatus
 from opp_docs.models import (
+    DEADLINE_LABELS,
     DOCUMENTS_PER_ROUTE,
     DeadlineKind,
+    Deadlines,
     SchoolYear,
     StudentOutcome,
 )
@@ -49,6 +51,7 @@ OVERZICHT_COLUMNS: tuple[Column, ...] = (
     Column("Ondertekend", 12, center=True),
     Column("Doelen in plan", 10, center=True),
     *(Column(kind.header, 12, center=True) for kind in DeadlineKind),
+    Column("Te laat", 50, wrap=True),
     Column("Documenten", 30, wrap=True),
     Column("Bewerkt door medewerker", 24, wrap=True),
     Column("Plan af", 8, center=True),
@@ -60,7 +63,39 @@ _FIRST_DEADLINE = [c.header for c in OVERZICHT_COLUMNS].index(DeadlineKind.INFOR
 _NEXT_DEADLINE = [c.header for c in OVERZICHT_COLUMNS].index("Uiterlijk")
 
 
-def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]:
+def lateness(deadlines: Deadlines, done: frozenset[str], today: dt.date) -> str:
+    """How late the student is: the deadlines moved because the documents were made after
+    the procedure's date, and the deadlines passed today whose step is not visibly done."""
+    lines = []
+    if deadlines.peildatum is not None and deadlines.verschoven:
+        start, moved_from = deadlines.peildatum, deadlines.verschoven
+        # How late the start was: for the plan itself, or else for the letter before it.
+        first = (k for k in (DeadlineKind.OPP, DeadlineKind.INFORMATIEBRIEF) if k in moved_from)
+        kind = next(first, DeadlineKind.BRON)
+        was = moved_from[kind]
+        moved = ", ".join(
+            f"{DEADLINE_LABELS[k][0]} {d:%d-%m-%Y} → {deadlines.as_dict()[k]:%d-%m-%Y}"
+            for k, d in deadlines.verschoven.items()
+        )
+        lines.append(
+            f"Documenten gemaakt op {start:%d-%m-%Y}, {_days(start - was)} na de deadline "
+            f"{DEADLINE_LABELS[kind][0]} ({was:%d-%m-%Y}). Verschoven: {moved}."
+        )
+    passed = [
+        f"{DEADLINE_LABELS[k][0]} ({_days(today - d)})"
+        for k, d in deadlines.as_dict().items()
+        if d < today and k not in done
+    ]
+    if passed:
+        lines.append(f"Verstreken, nog niet zichtbaar gedaan: {', '.join(passed)}.")
+    return "\n".join(lines)
+
+
+def _days(delta: dt.timedelta) -> str:
+    return "1 dag" if delta.days == 1 else f"{delta.days} dagen"
+
+
+def overzicht_row(outcome: StudentOutcome, status: StudentStatus, today: dt.date) -> list[Value]:
     """One student's row of overzicht.xlsx, in the order of OVERZICHT_COLUMNS."""
     leerling, route = outcome.leerling, outcome.decision.route
     plan = route.has_plan
@@ -97,6 +132,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
         ja_nee(outcome.decision.besluit),
         *stage,
         *deadlines,
+        lateness(outcome.deadlines, status.done, today) if plan else "",
         documents,
         ", ".join(d.kind.short for d in existing if d.bewerkt),
         plan_af,
@@ -125,6 +161,12 @@ def write_overzicht(
             f"Overzicht schooljaar {schooljaar}: alle leerlingen, per route",
             *colour_legend(today),
             "Deadlines staan alleen bij leerlingen met een OPP of OPP light.",
+            "Te laat: zijn de documenten van een leerling pas gemaakt nadat de informatiebrief "
+            "of het plan volgens de procedure klaar had moeten zijn, dan staan de deadlines al "
+            "verschoven (de oude en de nieuwe datum staan erbij): het plan komt dan de "
+            "ingestelde weken na de dag waarop de documenten gemaakt zijn "
+            "(weken_bij_late_start in opp-docs.toml). Daaronder: de deadlines die vandaag "
+            "verstreken zijn terwijl de stap nog niet zichtbaar gedaan is, en met hoeveel dagen.",
             "Route en reden zijn een voorstel van opp-docs; een besluit van de teamleider in de "
             "intake (kolom Route (besluit)) gaat altijd voor.",
             "Bewerkt door medewerker: Word-bestanden die na het maken zijn aangepast; opp-docs "
@@ -144,7 +186,7 @@ def write_overzicht(
 
 
 def _worklist(sheet: Worksheet, entries: Sequence[Entry], today: dt.date) -> None:
-    rows = [overzicht_row(e.outcome, e.status) for e in entries]
+    rows = [overzicht_row(e.outcome, e.status, today) for e in entries]
     write_table(sheet, OVERZICHT_COLUMNS, rows, freeze="C2")
     for line, (outcome, status) in enumerate(entries, start=2):
         if not outcome.decision.route.has_plan:

@@ -40,6 +40,10 @@ def write_manifest(
                 ],
                 "dossier": _rel(year_dir, o.dossier) if o.dossier else None,
                 "deadlines": {k.value: v.isoformat() for k, v in o.deadlines.as_dict().items()},
+                # Made after the procedure's dates: the day the deadlines count from, and the
+                # procedure's date of each deadline moved because of it.
+                "peildatum": _date(o.deadlines.peildatum),
+                "verschoven": {k.value: v.isoformat() for k, v in o.deadlines.verschoven.items()},
                 **_cycle(o, status),
                 "problemen": [*o.problems, *status.problems],
             }

@@ -79,6 +79,31 @@ class PlanningRequest:
     pdf: bool = True
 
 
+@dataclass(frozen=True)
+class Peildata:
+    """The day each student's deadlines count from (see `decide.deadlines`): the day their
+    documents say they were made, so that a rerun on a later day moves no date; today for a
+    student without documents."""
+
+    files: StudentFiles
+    today: dt.date
+
+    def of(self, leerlingnummer: str) -> dt.date | None:
+        if not self.files.has_documents(leerlingnummer):
+            return self.today
+        # None: documents of a version that kept no such day, made on the procedure's dates.
+        return self.files.peildatum(leerlingnummer)
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What earlier runs left that a run's plan starts from: the day each student's deadlines
+    count from, and what last school year's plans decided (None: nothing)."""
+
+    peildata: Peildata
+    last: LastYearPlans | None = None
+
+
 def run_planning(request: PlanningRequest) -> PlanningResult:
     """Read the intake, decide routes and deadlines, take the documents on disk as they are
     now, and write the intake report and the overviews.
@@ -88,17 +113,18 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
     result = read_intake(request.intake, config, schooljaar)
     year_dir = year_folder(request.output, schooljaar)
     with writing_to(year_dir):
-        last = read_last_year(year_dir, schooljaar)
-        summary = plan_summary(result, year_dir, schooljaar, config, last)
+        state = BuildState.load(year_dir)
+        files = StudentFiles(year_dir, schooljaar, state.copies.written)
+        earlier = Earlier(Peildata(files, request.today), read_last_year(year_dir, schooljaar))
+        summary = plan_summary(result, year_dir, schooljaar, config, earlier)
         write_intake_report(result, summary.intake_report)
         options = OverviewOptions(schooljaar, config, request.today, pdf=request.pdf)
-        state = BuildState.load(year_dir)
-        attach_documents(summary, state, schooljaar)
+        attach_documents(summary, state, files)
         state.overviews = state.overviews.current()
-        files = write_overviews(summary, options, state.overviews)
+        written = write_overviews(summary, options, state.overviews)
         state.save()
 
-    return PlanningResult(summary, [summary.intake_report, *files])
+    return PlanningResult(summary, [summary.intake_report, *written])
 
 
 def plan_summary(
@@ -106,12 +132,13 @@ def plan_summary(
     year_dir: Path,
     schooljaar: SchoolYear,
     config: Config,
-    last: LastYearPlans | None = None,
+    earlier: Earlier,
 ) -> RunSummary:
     """Route, deadlines, counsellor, problems and blocked state per student; no documents
-    yet. Both 'opp-docs planning' and the whole run start from this. With `last`, what last
-    school year's plans decided: continued plans go on, also for students not in the
-    intake; ended plans go to the BRON list."""
+    yet. Both 'opp-docs planning' and the whole run start from this. With `earlier.last`,
+    what last school year's plans decided: continued plans go on, also for students not in
+    the intake; ended plans go to the BRON list. The deadlines count from each student's
+    `earlier.peildata`."""
     blocked = result.blocked()
     summary = _intake_summary(result, year_dir)
     problems: dict[str, list[str]] = {}
@@ -131,8 +158,12 @@ def plan_summary(
             outcome.problems.append(missing_counsellor(leerling))
         outcome.blocked = leerling.leerlingnummer in blocked
         summary.outcomes.append(outcome)
-    if last is not None:
-        continue_plans(summary, last, schooljaar, config)
+    if earlier.last is not None:
+        continue_plans(summary, earlier.last, schooljaar, config)
+    for outcome in summary.outcomes:
+        # From the day the documents were made, so that none promises a day already passed.
+        peildatum = earlier.peildata.of(outcome.leerling.leerlingnummer)
+        outcome.deadlines = compute_deadlines(outcome.leerling, schooljaar, config, peildatum)
     return summary
 
 
@@ -208,12 +239,11 @@ def _placeholder(
     return outcome
 
 
-def attach_documents(summary: RunSummary, state: BuildState, schooljaar: SchoolYear) -> None:
+def attach_documents(summary: RunSummary, state: BuildState, files: StudentFiles) -> None:
     """Give each student the Word files on disk that are theirs (found by what the files say
     they are, as a run finds them), the dossier, and what to do when the last run's
     documents no longer match: a route that changed, a document gone, an edit without PDF."""
     numbers = {o.leerling.leerlingnummer for o in summary.outcomes}
-    files = StudentFiles(summary.year_dir, schooljaar, state.copies.written)
     for outcome in summary.outcomes:
         number, route = outcome.leerling.leerlingnummer, outcome.decision.route
         before = state.routes.get(number)

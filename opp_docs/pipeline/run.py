@@ -19,17 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from opp_docs.config import Config
+from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.context import Plan, build_context, with_last_year
 from opp_docs.documents.logo import Logo
 from opp_docs.documents.reading import DocumentReader, student_status
+from opp_docs.documents.student_files import StudentFiles
 from opp_docs.documents.working_copies import CopyJob, Inputs, WorkingCopies
 from opp_docs.files import STUDENTS_DIR, text_digest
 from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     INTAKE_REPORT,
+    DocumentKind,
     IntakeResult,
     RunSummary,
     SchoolYear,
@@ -42,7 +45,7 @@ from opp_docs.pipeline.continuation import leerling_to_json, read_last_year
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
 from opp_docs.pipeline.lock import writing_to
 from opp_docs.pipeline.manifest import write_manifest
-from opp_docs.pipeline.plan import plan_summary, year_folder
+from opp_docs.pipeline.plan import Earlier, Peildata, plan_summary, year_folder
 from opp_docs.pipeline.state import BuildState
 
 # Students whose documents are converted as one file: LibreOffice spends some 15% less per
@@ -104,10 +107,15 @@ class DossierRun:
         if options.password is not None:
             # Made now, so that it is saved before the first dossier depends on it.
             self.state.salt()
+        # The Word files as found at the start: each says whose it is and the day its
+        # deadlines count from (see `plan.Peildata`).
+        files = StudentFiles(year_dir, options.schooljaar, self.state.copies.written)
+        self.peildata = Peildata(files, options.today)
         # Routes and deadlines as 'opp-docs planning' proposes them, with what last school
         # year's plans decided; then the documents.
         last = read_last_year(year_dir, options.schooljaar)
-        self.summary = plan_summary(intake, year_dir, options.schooljaar, options.config, last)
+        earlier = Earlier(self.peildata, last)
+        self.summary = plan_summary(intake, year_dir, options.schooljaar, options.config, earlier)
         self.last_year = {n: c.last for n, c in last.continued.items()} if last else {}
         # The school's logo, in the header of every document and cover (documents/logo.py).
         self.templates = TemplateCache(options.templates, Logo.of(options.config))
@@ -116,7 +124,7 @@ class DossierRun:
         # evaluation forms list the plan's goals, the overviews show how far each plan is.
         self.overviews = self.state.overviews = self.state.overviews.current()
         self.reader = self.overviews.reader()
-        job = CopyJob(year_dir, options.schooljaar, self.templates, numbers, self.reader)
+        job = CopyJob(year_dir, options.schooljaar, self.templates, numbers, self.reader, files)
         self.copies = WorkingCopies(job, self.state.copies)
         settings = DossierSettings(self.templates, options.config, options.password)
         self.dossiers = Dossiers(settings, self.state)
@@ -169,6 +177,14 @@ class DossierRun:
         last = self.last_year.get(outcome.leerling.leerlingnummer)
         return with_last_year(context, last) if last is not None else context
 
+    def _inputs(self, outcome: StudentOutcome, peildatum: dt.date | None) -> Inputs:
+        context = self.context(outcome)
+        # Today's date is not an input: a letter keeps the day it was made until something it
+        # says changes; otherwise every run on a new day would make every document again.
+        said = {name: value for name, value in context.items() if name != "vandaag"}
+        text = json.dumps(said, sort_keys=True, ensure_ascii=False)
+        return Inputs(context, text, self.settings_digest, peildatum)
+
     def _documents(self, pool: ConverterPool) -> None:
         """Every student's Word documents; the documents of a few students go to LibreOffice
         as one file (`submit_group`)."""
@@ -192,15 +208,25 @@ class DossierRun:
         """The Word documents of one student, noted in `outcome`. Those that need a PDF are
         noted in `converting`; a file staff saved goes to `pool` at once, the others (Word
         file, PDF) are returned to be converted together."""
-        if not DOCUMENTS_PER_ROUTE[outcome.decision.route]:
+        kinds = DOCUMENTS_PER_ROUTE[outcome.decision.route]
+        if not kinds:
             return []
-        context = self.context(outcome)
-        # Today's date is not an input: a letter keeps the day it was made until something it
-        # says changes; otherwise every run on a new day would make every document again.
-        said = {name: value for name, value in context.items() if name != "vandaag"}
-        inputs = Inputs(
-            context, json.dumps(said, sort_keys=True, ensure_ascii=False), self.settings_digest
-        )
+        today = self.options.today
+        peildatum = self.peildata.of(outcome.leerling.leerlingnummer)
+        inputs = self._inputs(outcome, peildatum)
+        letter = DocumentKind.INFORMATIEBRIEF
+        if (
+            peildatum != today
+            and letter in kinds
+            and not self.copies.unchanged(outcome, letter, inputs)
+        ):
+            # The letter is made again and carries today's date: its deadlines count from
+            # today, so that it promises no day that has passed (`decide.deadlines`).
+            options = self.options
+            outcome.deadlines = compute_deadlines(
+                outcome.leerling, options.schooljaar, options.config, today
+            )
+            inputs = self._inputs(outcome, today)
         ours: list[tuple[Path, Path]] = []
         for doc in self.copies.student(outcome, inputs):
             if doc.docx.exists() and not self.state.pdf_is_current(doc, self.options.pdfa):

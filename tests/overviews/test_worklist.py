@@ -17,7 +17,7 @@ OVERZICHT_HEADERS = [
     "Leerlingnummer", "Naam", "Klas", "Tutor", "Leerlingbegeleider", "Route", "Reden",
     "Besluit teamleider", "Fase", "Volgende stap", "Uiterlijk", "Ondertekend", "Doelen in plan",
     "Deadline informatiebrief", "Deadline BRON-aanmelding", "Deadline plan vastgesteld",
-    "Deadline ondertekening", "Deadline tussenevaluatie", "Deadline eindevaluatie",
+    "Deadline ondertekening", "Deadline tussenevaluatie", "Deadline eindevaluatie", "Te laat",
     "Documenten", "Bewerkt door medewerker", "Plan af", "Open invulinstructies in plan",
     "Dossier", "Problemen",
 ]  # fmt: skip
@@ -89,7 +89,7 @@ def test_overzicht_layout_frozen_filtered_fitted_wrapped(
     _header, rows, sheet = table(files[OVERZICHT])
     assert sheet.title == "Overzicht"
     assert sheet.freeze_panes == "C2"
-    assert sheet.auto_filter.ref == f"A1:Y{len(rows) + 1}"
+    assert sheet.auto_filter.ref == f"A1:Z{len(rows) + 1}"
     assert all(c.font.bold for c in sheet[1])
     widths = {c.value: sheet.column_dimensions[c.column_letter].width for c in sheet[1]}
     assert widths["Klas"] < widths["Naam"] < widths["Reden"] <= 52
