@@ -73,6 +73,7 @@ def test_shipped_settings_file_is_valid() -> None:
     assert config.basis_max_rt == 8
     assert config.basis_uitloop_rt == 2
     assert config.opp_datum == MonthDay(10, 15)
+    assert config.weken_bij_late_start == 6
 
 
 def test_values_are_read(tmp_path: Path) -> None:
@@ -88,6 +89,7 @@ leerlingbegeleiders = ["mevr. B. Begeleider", "dhr. C. Coach"]
 [deadlines]
 opp = "1-10"
 dagen_tot_ondertekening = 21
+weken_bij_late_start = 4
 [basisondersteuning]
 max_rt_momenten = 6
 [kolommen]
@@ -99,6 +101,7 @@ leerlingnummer = ["Lln"]
     assert config.standaard_leerlingbegeleider == "mevr. B. Begeleider"
     assert config.opp_datum == MonthDay(10, 1)
     assert config.dagen_tot_ondertekening == 21
+    assert config.weken_bij_late_start == 4
     assert config.basis_max_rt == 6
     assert config.synoniemen == {"leerlingnummer": ("Lln",)}
 
@@ -112,6 +115,8 @@ leerlingnummer = ["Lln"]
          "heel getal van 0 tot en met 100"),
         ("[basisondersteuning]\nuitloop_rt_momenten = -1", "basisondersteuning.uitloop_rt_momenten",
          "heel getal"),
+        ("[deadlines]\nweken_bij_late_start = 0", "deadlines.weken_bij_late_start",
+         "heel getal van 1 tot en met 52"),
         ("[school]\nnaam = 3", "school.naam", "tekst"),
         ('[mensen]\nleerlingbegeleiders = "Jan"', "mensen.leerlingbegeleiders", "lijst"),
         ('[kolommen]\nleerlingnummer = "Lln"', "kolommen.leerlingnummer", "lijst"),

@@ -8,10 +8,23 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.models import DocumentKind, StudentOutcome
 from opp_docs.overviews.bron import BRON_AANMELDING
 from opp_docs.overviews.worklist import OVERZICHT
-from tests.overviews.students import COHORT, ORANGE, RED, D, cell, doc, fill, table, write
+from tests.overviews.students import (
+    COHORT,
+    CONFIG,
+    ORANGE,
+    RED,
+    YEAR,
+    D,
+    cell,
+    doc,
+    fill,
+    table,
+    write,
+)
 
 OVERZICHT_HEADERS = [
     "Leerlingnummer", "Naam", "Klas", "Tutor", "Leerlingbegeleider", "Route", "Reden",
@@ -152,3 +165,41 @@ def test_edited_documents_are_named(tmp_path: Path, cohort: list[StudentOutcome]
     row = table(files[OVERZICHT])[1][0]
     assert row["Bewerkt door medewerker"] == "OPP, ondertekeningsblad"
     assert row["Documenten"] == "informatiebrief, OPP, ondertekeningsblad, tussenevaluatie"
+
+
+def test_a_late_start_shows_how_late_and_what_moved(
+    tmp_path: Path, cohort: list[StudentOutcome]
+) -> None:
+    """Sem's documents were made on 1 December: the worklist names the moved deadlines with
+    the old and new date and how late the start was; on 20 January also the plan's deadline
+    that has passed since, coloured red as before."""
+    sem = cohort[4]
+    sem.deadlines = compute_deadlines(sem.leerling, YEAR, CONFIG, D(2026, 12, 1))
+    files = write(tmp_path, *cohort, today=D(2027, 1, 20))
+    _header, rows, sheet = table(files[OVERZICHT])
+    assert rows[0]["Naam"] == "Sem Jansen"
+    moved, passed = rows[0]["Te laat"].splitlines()
+    assert moved == (
+        "Documenten gemaakt op 01-12-2026, 47 dagen na de deadline plan vastgesteld "
+        "(15-10-2026). Verschoven: informatiebrief 17-09-2026 → 15-12-2026, BRON-aanmelding "
+        "01-10-2026 → 12-01-2027, plan vastgesteld 15-10-2026 → 12-01-2027, ondertekening "
+        "29-10-2026 → 26-01-2027."
+    )
+    assert passed == (
+        "Verstreken, nog niet zichtbaar gedaan: informatiebrief (36 dagen), BRON-aanmelding "
+        "(8 dagen), plan vastgesteld (8 dagen)."
+    )
+    assert rows[0]["Deadline plan vastgesteld"] == dt.datetime(2027, 1, 12)
+    assert fill(sheet, 2, "Deadline plan vastgesteld") == RED
+    assert fill(sheet, 2, "Deadline ondertekening") == ORANGE
+    assert fill(sheet, 2, "Deadline eindevaluatie") is None
+    # Noor (in time, her plan done) is not late; nor is a student without a plan.
+    noor = next(r for r in rows if r["Naam"] == "Noor de Bakker")
+    assert noor["Te laat"] == "Verstreken, nog niet zichtbaar gedaan: ondertekening (83 dagen)."
+    assert next(r for r in rows if r["Naam"] == "Daan Visser")["Te laat"] is None
+
+
+def test_in_time_nothing_is_late(tmp_path: Path, cohort: list[StudentOutcome]) -> None:
+    files = write(tmp_path, *cohort, today=D(2026, 9, 1))
+    rows = table(files[OVERZICHT])[1]
+    assert [r["Te laat"] for r in rows] == [None] * len(rows)
