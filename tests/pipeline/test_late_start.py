@@ -18,6 +18,7 @@ from opp_docs.config import Config
 from opp_docs.documents.formatting import datum
 from opp_docs.files import STUDENTS_DIR
 from opp_docs.models import RunSummary, SchoolYear
+from opp_docs.pipeline.plan import PlanningRequest, run_planning
 from opp_docs.pipeline.run import RunOptions, run_dossiers
 from opp_docs.pipeline.state import STATE
 from tests.helpers import REPO, words_in
@@ -127,6 +128,12 @@ def test_reruns_on_later_days_move_no_date_and_rewrite_nothing(tmp_path: Path) -
     assert {n: entry(manifest, n)["deadlines"] for n in (SEM, NOOR)} == deadlines
     assert "plan vastgesteld (8 dagen)" in worklist(out)[SEM]["Te laat"]
     assert calendar_days(out)[f"{YEAR}-{SEM}-opp@opp-docs"] == D(2027, 1, 12)
+    # 'opp-docs planning' reads the same day from the documents.
+    config = Config(teamleider="T. Leider", leerlingbegeleiders=("B. Egeleider",))
+    request = PlanningRequest(intake, out, SchoolYear.parse(YEAR), config, D(2027, 2, 3), False)
+    run_planning(request)
+    assert worklist(out)[SEM]["Deadline plan vastgesteld"] == dt.datetime(2027, 1, 12)
+    assert calendar_days(out)[f"{YEAR}-{NOOR}-ondertekening@opp-docs"] == D(2027, 1, 26)
 
     # Without the state file the documents themselves say the day they were made: the PDFs
     # are made again (the state knew them), the Word files stay as they are.
