@@ -26,7 +26,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -978,15 +978,93 @@ def make_opp(light: bool) -> DocumentObject:
     return doc
 
 
+# The address block sits where a window envelope shows it. Standard followed: DIN 5008 form B
+# (the address field of A4 business letters, 20 mm from the left edge, 45 mm from the top,
+# 85 x 45 mm: return line above an imaginary line at 62.7 mm, the address below it, down to
+# 90 mm), which is where the window of the C5/6 (DL, 220 x 110 mm) window envelope sold in the
+# Netherlands falls once the A4 is folded in three (window 90 x 45 mm, 20 mm from the left,
+# 15 mm from the bottom: 50-95 mm of the sheet's top third). The text keeps to 20-105 mm
+# across and 55-90 mm down, inside both, with room for the sheet to shift in the envelope.
+# The frame is placed on the page itself, so a taller header (a logo) does not move it. It
+# starts where the body does and its text only at 55 mm: the letter's own text cannot fit
+# above it and so always starts below the window.
+ADDRESS_LEFT_MM = 20.0
+ADDRESS_TOP_MM = 55.0
+ADDRESS_WIDTH_MM = 85.0
+ADDRESS_BOTTOM_MM = 90.0
+FRAME_TOP_MM = 27.0  # the top margin (setup_page)
+_TWIPS_PER_MM = 1440 / 25.4
+
+
+def _twips(mm: float) -> str:
+    return str(round(mm * _TWIPS_PER_MM))
+
+
+def in_address_frame(paragraph: Paragraph) -> None:
+    """Put `paragraph` in the window frame; consecutive paragraphs with the same frame
+    properties form one frame (ECMA-376 part 1, 17.3.1.11)."""
+    frame = OxmlElement("w:framePr")
+    for name, value in (
+        ("w:w", _twips(ADDRESS_WIDTH_MM)),
+        ("w:h", _twips(ADDRESS_BOTTOM_MM - FRAME_TOP_MM)),
+        ("w:hRule", "exact"),
+        # No text beside the frame: the letter's text goes on below the address.
+        ("w:wrap", "notBeside"),
+        ("w:vAnchor", "page"),
+        ("w:hAnchor", "page"),
+        ("w:x", _twips(ADDRESS_LEFT_MM)),
+        ("w:y", _twips(FRAME_TOP_MM)),
+    ):
+        frame.set(qn(name), value)
+    ppr = paragraph._p.get_or_add_pPr()
+    # framePr follows pStyle, keepNext, keepLines and pageBreakBefore in the schema.
+    before = {qn(t) for t in ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore")}
+    index = next((i for i, child in enumerate(ppr) if child.tag not in before), len(ppr))
+    ppr.insert(index, frame)
+
+
+def address_block(doc: DocumentObject) -> None:
+    """The window: the school's return line, small; then to whom and where, as PostNL asks
+    (no empty lines, no bold, a plain sans-serif font)."""
+    top = para(doc, after=0)
+    top.paragraph_format.line_spacing = Cm((ADDRESS_TOP_MM - FRAME_TOP_MM) / 10)
+    top.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    # The school's return line: its filled parts, one comma between each two.
+    line = para(
+        doc,
+        '{{ [school.naam, school.adres, school.postcode_plaats]|select|join(", ") }}',
+        after=11,
+    )
+    for run in line.runs:
+        run.font.size = Pt(7)
+        run.font.color.rgb = GREY
+    lines: list[Paragraph] = [top, line]
+    # To whom: each parent at this address by name, or the generic line.
+    tag(doc, "{%p for naam in brief.aan %}")
+    lines.append(para(doc, "{{ naam }}", after=0))
+    tag(doc, "{%p else %}")
+    lines.append(para(doc, "Aan de ouder(s)/verzorger(s) van {{ leerling.naam }}", after=0))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for regel in brief.adres %}")
+    lines.append(para(doc, "{{ regel }}", after=0))
+    tag(doc, "{%p else %}")
+    lines.append(
+        para(doc, Prompt("[straat en huisnummer]"), BR, Prompt("[postcode  WOONPLAATS]"), after=0)
+    )
+    tag(doc, "{%p endfor %}")
+    for paragraph in lines[1:]:
+        paragraph.paragraph_format.line_spacing = 1.0
+    for paragraph in lines:
+        in_address_frame(paragraph)
+    # The frame's anchor: LibreOffice drops a frame that a table follows.
+    anchor = para(doc, after=0)
+    anchor.paragraph_format.line_spacing = Pt(1)
+    anchor.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+
+
 def make_informatiebrief() -> DocumentObject:
     doc = new_document("Informatiebrief {{ route.naam }} – {{ leerling.naam }}")
-    # Addressees: each parent by name, or the generic line.
-    tag(doc, "{%p for ouder in ouders %}")
-    para(doc, "{{ ouder.naam }}", after=0)
-    tag(doc, "{%p else %}")
-    para(doc, "Aan de ouder(s)/verzorger(s) van {{ leerling.naam }}", after=0)
-    tag(doc, "{%p endfor %}")
-    spacer(doc, 18)
+    address_block(doc)
     t = make_table(doc, [2.4, 14.6], borders=False)
     add_row(t, [Small("Datum"), "{{ vandaag }}"])
     add_row(
@@ -1006,8 +1084,8 @@ def make_informatiebrief() -> DocumentObject:
     para(
         doc,
         "Beste ",
-        "{% for ouder in ouders %}",
-        "{{ ouder.naam }}",
+        "{% for naam in brief.aan %}",
+        "{{ naam }}",
         "{% if not loop.last %}",
         " en ",
         "{% endif %}",

@@ -42,14 +42,20 @@ class Stamp:
     schooljaar: str
     # Digest of everything the document was rendered from (intake, template, settings).
     invoer: str
+    # Which of the student's letters it is: one per parents' address (`letters.py`). Only a
+    # second one says so, so that a document of one address is stamped as before.
+    adres: int = 1
 
     def properties(self) -> dict[str, str]:
-        return {
+        properties = {
             "leerlingnummer": self.leerlingnummer,
             "soort": self.soort,
             "schooljaar": self.schooljaar,
             "invoer": self.invoer,
         }
+        if self.adres != 1:
+            properties["adres"] = str(self.adres)
+        return properties
 
 
 @dataclass(frozen=True)
@@ -167,8 +173,9 @@ def read_stamp(path: Path) -> Found | None:
             soort=values["soort"],
             schooljaar=values["schooljaar"],
             invoer=values.get("invoer", ""),
+            adres=int(values.get("adres", "1")),
         )
-    except KeyError:
+    except (KeyError, ValueError):
         return None
     return Found(stamp, unchanged)
 

@@ -20,6 +20,7 @@ from opp_docs.files import STUDENTS_DIR, safe_name, sha256_file
 from opp_docs.models import DocumentKind, Leerling, SchoolYear, Written
 
 NEW_VERSION = "nieuwe versie"
+ADDRESS = "adres"
 # Longest first, so that "opp-light - …" is not taken for "opp - …".
 _KINDS_BY_PREFIX = sorted(DocumentKind, key=lambda k: -len(k.value))
 
@@ -37,6 +38,8 @@ class WordFile:
     ours: bool | None
     # The digest of what it was rendered from, when known.
     invoer: str | None
+    # Which of the student's letters it is (`letters.py`); 1 for every other document.
+    adres: int = 1
 
     @property
     def mtime(self) -> float:
@@ -52,11 +55,12 @@ def folder_name(leerling: Leerling) -> str:
     return safe_name(f"{leerling.leerlingnummer} {leerling.achternaam}, {leerling.roepnaam}")
 
 
-def document_name(kind: DocumentKind, leerling: Leerling, version: int = 0) -> str:
+def document_name(kind: DocumentKind, leerling: Leerling, version: int = 0, adres: int = 1) -> str:
     """The file name of a document; version 1 and up are the new versions written beside a
-    file that staff edited."""
+    file that staff edited. A letter to a second address says so: "(adres 2)"."""
     extra = f" ({NEW_VERSION} {version})" if version > 1 else f" ({NEW_VERSION})" * version
-    return safe_name(f"{kind.value} - {leerling.naam}", suffix=f"{extra}.docx")
+    letter = f" ({ADDRESS} {adres})" if adres != 1 else ""
+    return safe_name(f"{kind.value} - {leerling.naam}", suffix=f"{letter}{extra}.docx")
 
 
 def dossier_name(leerling: Leerling) -> str:
@@ -110,7 +114,8 @@ class StudentFiles:
                 return None
             # A copy from another school year is a person's file in this one.
             ours = found.unchanged and found.stamp.schooljaar == schooljaar
-            return WordFile(path, kind, found.stamp.leerlingnummer, ours, found.stamp.invoer)
+            stamp = found.stamp
+            return WordFile(path, kind, stamp.leerlingnummer, ours, stamp.invoer, stamp.adres)
         legacy = next((k for k in _KINDS_BY_PREFIX if name.startswith(f"{k.value} - ")), None)
         if legacy is None:
             return None

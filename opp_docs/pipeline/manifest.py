@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from opp_docs.files import write_text_atomic
-from opp_docs.models import MANIFEST, RunSummary, SchoolYear
+from opp_docs.models import MANIFEST, DocumentKind, DocumentOutcome, RunSummary, SchoolYear
 
 
 def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
@@ -22,16 +22,7 @@ def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
                 "route": o.decision.route.value,
                 "reden": o.decision.reden,
                 "map": _rel(year_dir, o.folder) if o.folder else None,
-                "documenten": [
-                    {
-                        "soort": d.kind.value,
-                        "docx": _rel(year_dir, d.docx),
-                        "pdf": _rel(year_dir, d.pdf) if d.pdf.exists() else None,
-                        "sha256": d.sha256,
-                        "bewerkt": d.bewerkt,
-                    }
-                    for d in o.documents
-                ],
+                "documenten": [_document(year_dir, d) for d in o.documents],
                 "dossier": _rel(year_dir, o.dossier) if o.dossier else None,
                 "deadlines": {k.value: v.isoformat() for k, v in o.deadlines.as_dict().items()},
                 "problemen": o.problems,
@@ -45,6 +36,20 @@ def write_manifest(summary: RunSummary, schooljaar: SchoolYear) -> None:
     write_text_atomic(
         year_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     )
+
+
+def _document(year_dir: Path, d: DocumentOutcome) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "soort": d.kind.value,
+        "docx": _rel(year_dir, d.docx),
+        "pdf": _rel(year_dir, d.pdf) if d.pdf.exists() else None,
+        "sha256": d.sha256,
+        "bewerkt": d.bewerkt,
+    }
+    if d.kind is DocumentKind.INFORMATIEBRIEF:
+        # One letter per parents' address: which one this is (1 for the home address).
+        entry["adres"] = d.adres
+    return entry
 
 
 def _rel(root: Path, path: Path) -> str:
