@@ -1026,6 +1026,9 @@ def in_address_frame(paragraph: Paragraph) -> None:
 def address_block(doc: DocumentObject) -> None:
     """The window: the school's return line, small; then to whom and where, as PostNL asks
     (no empty lines, no bold, a plain sans-serif font)."""
+    # The body starts outside the frame: where a document begins, in a file of several
+    # documents converted together (pdf/join.py), must be a place the PDF can point to.
+    tiny_paragraph(doc)
     top = para(doc, after=0)
     top.paragraph_format.line_spacing = Cm((ADDRESS_TOP_MM - FRAME_TOP_MM) / 10)
     top.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -1057,9 +1060,13 @@ def address_block(doc: DocumentObject) -> None:
     for paragraph in lines:
         in_address_frame(paragraph)
     # The frame's anchor: LibreOffice drops a frame that a table follows.
-    anchor = para(doc, after=0)
-    anchor.paragraph_format.line_spacing = Pt(1)
-    anchor.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    tiny_paragraph(doc)
+
+
+def tiny_paragraph(doc: DocumentObject) -> None:
+    paragraph = para(doc, after=0)
+    paragraph.paragraph_format.line_spacing = Pt(1)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
 
 
 def make_informatiebrief() -> DocumentObject:

@@ -56,7 +56,8 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
     plan = route.has_plan
     existing = [d for d in outcome.documents if d.docx.exists()]
     if existing:
-        documents = ", ".join(d.kind.short for d in existing)
+        # Two letters (two addresses) are one kind in the list.
+        documents = ", ".join(dict.fromkeys(d.kind.short for d in existing))
     else:
         documents = "nog geen" if DOCUMENTS_PER_ROUTE[route] else ""
     problems = list(outcome.problems) + list(status.problems)
@@ -78,7 +79,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus) -> list[Value]
         ja_nee(outcome.decision.besluit),
         *deadlines,
         documents,
-        ", ".join(d.kind.short for d in existing if d.bewerkt),
+        ", ".join(dict.fromkeys(d.kind.short for d in existing if d.bewerkt)),
         plan_af,
         status.plan_prompts,
         ja_nee(outcome.dossier is not None and outcome.dossier.exists()) if plan else "",
