@@ -169,3 +169,23 @@ def test_one_address_later_keeps_the_home_letter_and_drops_ours(tmp_path: Path) 
     assert "A. de Vries\nM. Jansen" in pdf_text(folder / "informatiebrief - Sanne de Vries.pdf")
     summary, _ = counted_run(intake, tmp_path / "uit")
     assert summary.made == 0
+
+
+def test_a_renamed_second_letter_is_found_by_its_stamp(tmp_path: Path) -> None:
+    """A person renames the second letter: it is still the second letter, not a reason for a
+    third one; edited, it is never overwritten."""
+    intake = write_intake(tmp_path / "intake", APART)
+    manifest = run(intake, tmp_path / "uit")
+    year = tmp_path / "uit" / YEAR
+    second = year / docs_of(manifest, "990201", "informatiebrief")[1]["docx"]
+    renamed = second.with_name("brief voor M. Jansen.docx")
+    second.rename(renamed)
+    second.with_suffix(".pdf").unlink()
+    manifest = run(intake, tmp_path / "uit")
+    letters = docs_of(manifest, "990201", "informatiebrief")
+    assert [(d["adres"], Path(d["docx"]).name) for d in letters] == [
+        (1, "informatiebrief - Sanne de Vries.docx"),
+        (2, "brief voor M. Jansen.docx"),
+    ]
+    assert not second.exists()
+    assert "Oude Veensteeg 2-3" in pdf_text(renamed.with_suffix(".pdf"))
