@@ -13,7 +13,7 @@ import click
 
 from opp_docs.config import CONFIG_NAME, Config, load_config
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
-from opp_docs.demo.staff import write_sem_plan
+from opp_docs.demo.staff import sem_plan, write_sem_plan
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.fields_reference import list_fields
 from opp_docs.documents.formatting import datum
@@ -265,7 +265,8 @@ def demo(output: Path, schooljaar: SchoolYear, sjablonen: Path, werkers: int | N
     run_dossiers(options)
     # Then a counsellor writes one plan in full, and the run after it shows a finished plan
     # whose evaluation forms list its goals.
-    plan = write_sem_plan(output / str(schooljaar), schooljaar.start)
+    texts = sem_plan(schooljaar.start, datum(options.today))
+    plan = write_sem_plan(output / str(schooljaar), texts)
     if plan is not None:
         click.echo(f"Voorbeeld: de leerlingbegeleider heeft het plan ingevuld: {plan.name}")
     _run(options)

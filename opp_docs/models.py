@@ -125,10 +125,40 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Adres:
+    """A postal address as the intake gives it; any part may be empty."""
+
+    straat: str = ""
+    huisnummer: str = ""
+    toevoeging: str = ""
+    postcode: str = ""
+    plaats: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.straat, self.huisnummer, self.toevoeging, self.postcode, self.plaats))
+
+    def missing(self) -> list[str]:
+        """What an envelope needs that this address lacks, as Dutch nouns."""
+        parts = [
+            ("de straat", self.straat),
+            # A cell "Kerkstraat 12" (column Adres) holds the number itself.
+            ("het huisnummer", self.huisnummer or any(c.isdigit() for c in self.straat)),
+            ("de postcode", self.postcode),
+            ("de woonplaats", self.plaats),
+        ]
+        return [noun for noun, given in parts if not given]
+
+
+@dataclass(frozen=True)
 class Ouder:
+    # Empty for a parent the intake gives an address for but no name.
     naam: str
     email: str = ""
     telefoon: str = ""
+    adres: Adres = field(default_factory=Adres)
+    # Ouder/verzorger 1 or 2 of the intake, for messages that name its columns.
+    nummer: int = 1
 
 
 @dataclass
@@ -351,9 +381,12 @@ class DocumentOutcome:
     nieuwe_versie: Path | None = None
     # Its title in the dossier; a second edited version of a kind gets its own.
     titel: str = ""
+    # Which of the student's letters it is, one per parents' address; 1 for other documents.
+    adres: int = 1
 
     def __post_init__(self) -> None:
-        self.titel = self.titel or self.kind.titel
+        letter = f" (adres {self.adres})" if self.adres != 1 else ""
+        self.titel = self.titel or self.kind.titel + letter
 
 
 @dataclass

@@ -25,9 +25,10 @@ from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
 from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.letters import letter_values, letters
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.intake.folder import read_intake
-from opp_docs.models import DOCUMENTS_PER_ROUTE, SchoolYear
+from opp_docs.models import DOCUMENTS_PER_ROUTE, DocumentKind, SchoolYear
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO / "templates"
@@ -122,7 +123,15 @@ def example_contexts(tmp_path: Path) -> list[tuple[str, dict[str, object]]]:
         plan = Plan(decision, deadlines, DEMO_YEAR, assign_counsellor(leerling, DEMO_CONFIG))
         context = build_context(leerling, plan, DEMO_CONFIG, dt.date(2026, 9, 1)).values
         kinds = DOCUMENTS_PER_ROUTE[decision.route]
-        found.extend((kind.value, context) for kind in kinds)
+        for kind in kinds:
+            if kind is DocumentKind.INFORMATIEBRIEF:
+                # One letter per parents' address, each with its own `brief`.
+                found.extend(
+                    (kind.value, {**context, "brief": letter_values(letter)})
+                    for letter in letters(leerling)
+                )
+            else:
+                found.append((kind.value, context))
         if kinds:
             cover = {**context, "inhoud": [{"titel": "OPP & bijlagen", "pagina": 2}]}
             found.append((COVER_TEMPLATE, cover))

@@ -15,6 +15,7 @@ PERSONAL = [
     OKR_TEXT, OTHER_OKR_TEXT, HOME_TEXT, BAD_VALUE,
     "Wolkenkrabber", "Ysbrand", "Quintijn", "Zwaluwstaart",  # names
     "Anemoon Wolkenkrabber", "anemoon@voorbeeld.nl", "06-98765432",  # a parent
+    "Vlinderhofje", "9999 SS", "Quakenhuizen",  # her address (SS: a postcode never given out)
     "3-5-2014", "Basisschool De Kolibrie",
 ]  # fmt: skip
 
@@ -34,6 +35,10 @@ def private_intake(folder: Path, *, with_problems: bool = True) -> Path:
             "Naam ouder/verzorger 1": "Anemoon Wolkenkrabber",
             "E-mail ouder/verzorger 1": "anemoon@voorbeeld.nl",
             "Telefoon ouder/verzorger 1": "06-98765432",
+            "Straat": "Vlinderhofje",
+            "Huisnummer": 7,
+            "Postcode": "9999 SS",
+            "Woonplaats": "Quakenhuizen",
         },
     )
     rows = [ysbrand]

@@ -25,7 +25,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from opp_docs.config import Config
 from opp_docs.documents.check import required_templates
 from opp_docs.documents.compiled import TemplateCache
-from opp_docs.documents.fields_reference import example_context, example_cover_fields
+from opp_docs.documents.fields_reference import (
+    LETTER_TEMPLATE,
+    example_context,
+    example_cover_fields,
+    example_letter_fields,
+)
 from opp_docs.documents.render import COVER_TEMPLATE, clean_text, render_document, template_path
 from opp_docs.errors import IntakeFilesError, IntakeFolderError
 from opp_docs.intake.fields import FIELDS
@@ -263,6 +268,8 @@ def context_for(name: str, text: str) -> dict[str, Any]:
     context = dict(example_context())
     if name == COVER_TEMPLATE:
         context.update(example_cover_fields())
+    if name == LETTER_TEMPLATE:
+        context.update(example_letter_fields())
     result: dict[str, Any] = with_text(context, text)
     return result
 

@@ -25,6 +25,8 @@ After a change: `opp-docs templates check`, then render a demo and look at every
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -54,6 +56,7 @@ HEAD_FILL = "DCE4EE"  # header row of a table
 LABEL_FILL = "F2F5F9"  # label column of a label/value table
 TEXT_WIDTH = 17.0  # cm: A4 minus 2 cm margins
 PROMPT = "Invulinstructie"
+TEMPLATE_DATE = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 CHECKBOX = "\u2610"  # ☐ ballot box; "[ ]" would look like a prompt to the software
 
 
@@ -340,7 +343,9 @@ def new_document(title: str, *, page_numbers: bool = True) -> DocumentObject:
     props.title = title.replace("{{ leerling.naam }}", "{{ leerling.naam|safe }}")
     props.subject = "{{ leerling.naam|safe }}, schooljaar {{ schooljaar }}"
     props.author = "{{ school.naam|safe }}"
-    props.created = props.modified = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # A fixed date: the same script makes the same bytes, so a template that did not change
+    # keeps its digest and re-renders no document.
+    props.created = props.modified = TEMPLATE_DATE
     props.revision = 1
     props.last_modified_by = ""
     props.comments = ""
@@ -1124,15 +1129,100 @@ def make_opp(light: bool) -> DocumentObject:
     return doc
 
 
+# The address block sits where a window envelope shows it. Standard followed: DIN 5008 form B
+# (the address field of A4 business letters, 20 mm from the left edge, 45 mm from the top,
+# 85 x 45 mm: return line above an imaginary line at 62.7 mm, the address below it, down to
+# 90 mm), which is where the window of the C5/6 (DL, 220 x 110 mm) window envelope sold in the
+# Netherlands falls once the A4 is folded in three (window 90 x 45 mm, 20 mm from the left,
+# 15 mm from the bottom: 50-95 mm of the sheet's top third). The text keeps to 20-105 mm
+# across and 55-90 mm down, inside both, with room for the sheet to shift in the envelope.
+# The frame is placed on the page itself, so a taller header (a logo) does not move it. It
+# starts where the body does and its text only at 55 mm: the letter's own text cannot fit
+# above it and so always starts below the window.
+ADDRESS_LEFT_MM = 20.0
+ADDRESS_TOP_MM = 55.0
+ADDRESS_WIDTH_MM = 85.0
+ADDRESS_BOTTOM_MM = 90.0
+FRAME_TOP_MM = 27.0  # the top margin (setup_page)
+_TWIPS_PER_MM = 1440 / 25.4
+
+
+def _twips(mm: float) -> str:
+    return str(round(mm * _TWIPS_PER_MM))
+
+
+def in_address_frame(paragraph: Paragraph) -> None:
+    """Put `paragraph` in the window frame; consecutive paragraphs with the same frame
+    properties form one frame (ECMA-376 part 1, 17.3.1.11)."""
+    frame = OxmlElement("w:framePr")
+    for name, value in (
+        ("w:w", _twips(ADDRESS_WIDTH_MM)),
+        ("w:h", _twips(ADDRESS_BOTTOM_MM - FRAME_TOP_MM)),
+        ("w:hRule", "exact"),
+        # No text beside the frame: the letter's text goes on below the address.
+        ("w:wrap", "notBeside"),
+        ("w:vAnchor", "page"),
+        ("w:hAnchor", "page"),
+        ("w:x", _twips(ADDRESS_LEFT_MM)),
+        ("w:y", _twips(FRAME_TOP_MM)),
+    ):
+        frame.set(qn(name), value)
+    ppr = paragraph._p.get_or_add_pPr()
+    # framePr follows pStyle, keepNext, keepLines and pageBreakBefore in the schema.
+    before = {qn(t) for t in ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore")}
+    index = next((i for i, child in enumerate(ppr) if child.tag not in before), len(ppr))
+    ppr.insert(index, frame)
+
+
+def address_block(doc: DocumentObject) -> None:
+    """The window: the school's return line, small; then to whom and where, as PostNL asks
+    (no empty lines, no bold, a plain sans-serif font)."""
+    # The body starts outside the frame: where a document begins, in a file of several
+    # documents converted together (pdf/join.py), must be a place the PDF can point to.
+    tiny_paragraph(doc)
+    top = para(doc, after=0)
+    top.paragraph_format.line_spacing = Cm((ADDRESS_TOP_MM - FRAME_TOP_MM) / 10)
+    top.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    # The school's return line: its filled parts, one comma between each two.
+    line = para(
+        doc,
+        '{{ [school.naam, school.adres, school.postcode_plaats]|select|join(", ") }}',
+        after=11,
+    )
+    for run in line.runs:
+        run.font.size = Pt(7)
+        run.font.color.rgb = GREY
+    lines: list[Paragraph] = [top, line]
+    # To whom: each parent at this address by name, or the generic line.
+    tag(doc, "{%p for naam in brief.aan %}")
+    lines.append(para(doc, "{{ naam }}", after=0))
+    tag(doc, "{%p else %}")
+    lines.append(para(doc, "Aan de ouder(s)/verzorger(s) van {{ leerling.naam }}", after=0))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for regel in brief.adres %}")
+    lines.append(para(doc, "{{ regel }}", after=0))
+    tag(doc, "{%p else %}")
+    lines.append(
+        para(doc, Prompt("[straat en huisnummer]"), BR, Prompt("[postcode  WOONPLAATS]"), after=0)
+    )
+    tag(doc, "{%p endfor %}")
+    for paragraph in lines[1:]:
+        paragraph.paragraph_format.line_spacing = 1.0
+    for paragraph in lines:
+        in_address_frame(paragraph)
+    # The frame's anchor: LibreOffice drops a frame that a table follows.
+    tiny_paragraph(doc)
+
+
+def tiny_paragraph(doc: DocumentObject) -> None:
+    paragraph = para(doc, after=0)
+    paragraph.paragraph_format.line_spacing = Pt(1)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+
+
 def make_informatiebrief() -> DocumentObject:
     doc = new_document("Informatiebrief {{ route.naam }} – {{ leerling.naam }}")
-    # Addressees: each parent by name, or the generic line.
-    tag(doc, "{%p for ouder in ouders %}")
-    para(doc, "{{ ouder.naam }}", after=0)
-    tag(doc, "{%p else %}")
-    para(doc, "Aan de ouder(s)/verzorger(s) van {{ leerling.naam }}", after=0)
-    tag(doc, "{%p endfor %}")
-    spacer(doc, 18)
+    address_block(doc)
     t = make_table(doc, [2.4, 14.6], borders=False)
     add_row(t, [Small("Datum"), "{{ vandaag }}"])
     add_row(
@@ -1152,8 +1242,8 @@ def make_informatiebrief() -> DocumentObject:
     para(
         doc,
         "Beste ",
-        "{% for ouder in ouders %}",
-        "{{ ouder.naam }}",
+        "{% for naam in brief.aan %}",
+        "{{ naam }}",
         "{% if not loop.last %}",
         " en ",
         "{% endif %}",
@@ -1505,8 +1595,21 @@ def main() -> None:
         "voorblad.docx": make_voorblad(),
     }
     for filename, doc in documents.items():
-        doc.save(str(TEMPLATES / filename))
+        save_reproducibly(doc, TEMPLATES / filename)
         print(f"geschreven: {TEMPLATES / filename}")
+
+
+def save_reproducibly(doc: DocumentObject, target: Path) -> None:
+    """Save with the zip entries' dates fixed: the same script makes the same bytes."""
+    made = io.BytesIO()
+    doc.save(made)
+    out = io.BytesIO()
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(out, "w") as copy:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=TEMPLATE_DATE.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            copy.writestr(entry, source.read(info))
+    target.write_bytes(out.getvalue())
 
 
 if __name__ == "__main__":

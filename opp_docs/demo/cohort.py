@@ -30,8 +30,21 @@ OKR_FIELDS = [FIELDS_BY_KEY["leerlingnummer"], *(f for f in FIELDS if not f.regi
 
 
 # What an example student may give besides intake fields: the parents as (naam, email,
-# telefoon), the three test levels, and whether the student was signalled during the year.
-_EXTRAS = ("ouders", "toets", "signaal")
+# telefoon), their addresses as (straat, huisnummer, toevoeging, postcode, plaats) when not
+# the one made up for every student, the three test levels, and whether the student was
+# signalled during the year.
+_EXTRAS = ("ouders", "adressen", "toets", "signaal")
+# Made-up home addresses. PostNL never gives out the letters SA, SD and SS in a postcode, so
+# no example address is anyone's front door.
+_STREETS = ("Kerkstraat", "Molenweg", "Lindelaan", "Dorpsstraat", "Beukenlaan", "Graaf Florislaan")
+_PLACES = (("3911", "Rhenen"), ("3901", "Veenendaal"), ("3921", "Elst Ut"))
+
+
+def _home(i: int) -> tuple[str, str, str, str, str]:
+    code, place = _PLACES[i % len(_PLACES)]
+    return (_STREETS[i % len(_STREETS)], str(3 + i * 7 % 120), "", f"{code} S{'ADS'[i % 3]}", place)
+
+
 _DEFAULTS = {"geslacht": "V", "schooladvies": "havo", "klas": "1A"}
 
 
@@ -180,6 +193,11 @@ COHORT: list[dict[str, Any]] = [
             ("A. van der Vries", "a.vandervries@example.nl", "06-77777777"),
             ("B. El Amrani", "b.elamrani@example.nl", "06-88888888"),
         ),
+        # The parents live apart: two letters.
+        adressen=(
+            ("Kerkstraat", "14", "A", "3911 SA", "Rhenen"),
+            ("Oude Veensteeg", "2", "-3", "3901 SD", "Veenendaal"),
+        ),
         rt_momenten=11,
         ondersteuningsbehoefte="Extra begeleiding bij begrijpend lezen.",
         toets=("<1F", "1F", "1F"),
@@ -273,6 +291,9 @@ def _values(student: dict[str, Any], i: int, start: dt.date) -> dict[str, Any]:
     ouders = [*velden.get("ouders", ()), ("", "", ""), ("", "", "")][:2]
     for n, (naam, email, telefoon) in enumerate(ouders, start=1):
         values |= {f"ouder{n}_naam": naam, f"ouder{n}_email": email, f"ouder{n}_telefoon": telefoon}
+    for n, adres in enumerate(velden.get("adressen", (_home(i),)), start=1):
+        parts = ("straat", "huisnummer", "toevoeging", "postcode", "plaats")
+        values |= {f"ouder{n}_{part}": value for part, value in zip(parts, adres, strict=True)}
     for f in FIELDS:
         if f.key in velden:
             values[f.key] = velden[f.key]

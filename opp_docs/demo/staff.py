@@ -20,21 +20,22 @@ _DOCUMENT = "word/document.xml"
 SEM = "990101"
 
 
-def sem_plan(year: int) -> dict[str, list[str]]:
-    """What the counsellor writes in Sem's plan for the school year starting in `year`, by
-    the prompt's first words; a prompt met more than once (the goals' rows, the dates) gets
-    the next text each time."""
+def sem_plan(year: int, today: str) -> dict[str, list[str]]:
+    """What the counsellor writes in Sem's plan for the school year starting in `year`, on
+    the day written out as `today` (the day of the meeting), by the prompt's first words; a
+    prompt met more than once (the goals' rows, the dates) gets the next text each time."""
     return {
-        key: [text.format(jaar=year, volgend=year + 1) for text in texts]
+        key: [text.format(volgend=year + 1, vandaag=today) for text in texts]
         for key, texts in _SEM_PLAN.items()
     }
 
 
-def write_sem_plan(year_dir: Path, year: int) -> Path | None:
-    """Sem's plan in the demo's output, written in full; None when there is no such plan
-    still to write (a rerun of the demo finds it written, and leaves it)."""
+def write_sem_plan(year_dir: Path, texts: dict[str, list[str]]) -> Path | None:
+    """Sem's plan in the demo's output, written in full with `texts` (`sem_plan`); None when
+    there is no such plan still to write (a rerun of the demo finds it written, and leaves
+    it)."""
     for plan in sorted(year_dir.glob(f"leerlingen/{SEM} */opp - *.docx")):
-        if "nieuwe versie" not in plan.name and type_over_prompts(plan, sem_plan(year)):
+        if "nieuwe versie" not in plan.name and type_over_prompts(plan, texts):
             return plan
     return None
 
@@ -88,8 +89,8 @@ _SEM_PLAN: dict[str, list[str]] = {
         "1 februari {volgend}",
         "1 juni {volgend}",
         "1 juli {volgend}",
-        "6 oktober {jaar}",
-        "13 oktober {jaar}",
+        "{vandaag}",
+        "{vandaag}",
     ],
     "[Wat vindt Sem zelf?": [
         "“Rekenen en techniek vind ik leuk. Lezen vind ik moeilijk en ik vergeet soms mijn "

@@ -27,7 +27,12 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from opp_docs.documents.fields_reference import example_context, example_cover_fields
+from opp_docs.documents.fields_reference import (
+    LETTER_TEMPLATE,
+    example_context,
+    example_cover_fields,
+    example_letter_fields,
+)
 from opp_docs.documents.ooxml import DOCUMENT
 from opp_docs.documents.ooxml import W as _W
 from opp_docs.documents.parts import EVALUATION_MARKS, FINAL_MARKS, PLAN_MARKS, marks_in
@@ -71,12 +76,15 @@ def find_problems(folder: Path) -> CheckResult:
     files = sorted(folder.glob("*.docx")) if folder.is_dir() else []
     schema = _schema(example_context())
     cover_schema = {**schema, **_schema(example_cover_fields())}
+    letter_schema = {**schema, **_schema(example_letter_fields())}
     for path in files:
         if path.name.startswith(("~$", ".")):  # Word's lock file, hidden files
             continue
         result.checked.append(path.name)
         if path.stem == COVER_TEMPLATE:
             fields: dict[str, Any] | None = cover_schema
+        elif path.stem == LETTER_TEMPLATE:
+            fields = letter_schema
         elif path.stem in required_templates():
             fields = schema
         else:

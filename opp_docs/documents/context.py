@@ -55,8 +55,12 @@ def build_context(leerling: Leerling, plan: Plan, config: Config, today: dt.date
         "schooljaar": str(plan.schooljaar),
         "vandaag": datum(today),
         "leerling": leerling_values(leerling, leeftijd),
+        # The parents by name; their addresses only reach the letter (`letters.py`), so that
+        # an address in the intake does not make every other document new.
         "ouders": [
-            {"naam": o.naam, "email": o.email, "telefoon": o.telefoon} for o in leerling.ouders
+            {"naam": o.naam, "email": o.email, "telefoon": o.telefoon}
+            for o in leerling.ouders
+            if o.naam
         ],
         "leerlingbegeleider": plan.leerlingbegeleider,
         "teamleider": config.teamleider,

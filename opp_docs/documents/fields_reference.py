@@ -22,19 +22,30 @@ from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import COHORT, write_example_intake
 from opp_docs.documents.context import Plan, build_context, with_last_year, with_plan
+from opp_docs.documents.letters import letter_values, letters
 from opp_docs.documents.parts import FACTOR_AREAS, Goal, LastYear, PlanParts
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.intake.fields import FIELDS_BY_KEY
 from opp_docs.intake.folder import read_intake
-from opp_docs.models import DOCUMENTS_PER_ROUTE, DeadlineKind, SchoolYear
+from opp_docs.models import DOCUMENTS_PER_ROUTE, DeadlineKind, DocumentKind, Leerling, SchoolYear
 
 FIELDS_COMMAND = "opp-docs templates velden"
 
 
 # The name a template gives one item of a list in its for-loop, as the templates ship.
-ITEM_NAMES = {"ouders": "ouder", "inhoud": "deel", "plan.doelen": "doel", "vorig.doelen": "doel"}
+ITEM_NAMES = {
+    "ouders": "ouder",
+    "inhoud": "deel",
+    "plan.doelen": "doel",
+    "vorig.doelen": "doel",
+    "brief.aan": "naam",
+    "brief.adres": "regel",
+}
 # Fields only the cover page of the dossier gets.
 COVER_ONLY = ("inhoud",)
+# Fields only the parents' letter gets: one letter per address (`letters.py`).
+LETTER_ONLY = ("brief",)
+LETTER_TEMPLATE = DocumentKind.INFORMATIEBRIEF.value
 
 # Descriptions of the fields that are not an intake column, and of the intake fields whose value
 # in a document differs from the column (dates are written out). The other `leerling.*` fields
@@ -59,6 +70,15 @@ DESCRIPTIONS = {
     "ouder.naam": "Naam van de ouder/verzorger",
     "ouder.email": "E-mailadres van de ouder/verzorger; kan leeg zijn",
     "ouder.telefoon": "Telefoonnummer van de ouder/verzorger; kan leeg zijn",
+    "brief.nummer": "Welke brief dit is: één brief per adres, 1 voor het woonadres van de "
+    "leerling, 2 voor een ouder/verzorger die ergens anders woont",
+    "brief.aan": "Aan wie de brief is: de namen van de ouders/verzorgers op dit adres (kan "
+    "leeg zijn)",
+    "naam": "Naam van een ouder/verzorger aan wie de brief is",
+    "brief.adres": "Het adres als regels voor het venster van de envelop: straat en huisnummer, "
+    "dan postcode en woonplaats (PostNL: twee spaties, plaats in hoofdletters); leeg als de "
+    "intake geen adres geeft",
+    "regel": "Eén regel van het adres",
     "leerlingbegeleider": "De leerlingbegeleider van de leerling: uit de intake (kolom "
     "Leerlingbegeleider), anders volgens [leerlingbegeleiders] in opp-docs.toml; leeg als die "
     "niet te vinden is",
@@ -107,9 +127,10 @@ class FieldInfo:
 def list_fields() -> list[FieldInfo]:
     """Every field of the render context, with its description and the example's value."""
     found: list[FieldInfo] = []
-    context = {**example_context(), **example_cover_fields()}
+    context = {**example_context(), **example_cover_fields(), **example_letter_fields()}
     for key, value in context.items():
         only = f"{COVER_TEMPLATE}.docx" if key in COVER_ONLY else ""
+        only = f"{LETTER_TEMPLATE}.docx" if key in LETTER_ONLY else only
         found.extend(_walk_fields(key, value, loop="", only_in=only))
     return found
 
@@ -171,6 +192,26 @@ EXAMPLE_CONFIG = Config(
 @functools.cache
 def example_context() -> dict[str, Any]:
     """The render context of the example student, built as the pipeline builds it."""
+    leerling, plan = _example_student()
+    context = build_context(leerling, plan, EXAMPLE_CONFIG, dt.date.today()).values
+    # A plan with one goal, continued from last year, so that the goal's fields are listed.
+    goal = Goal("Werkhouding", "Plant zijn huiswerk zelf in de agenda", "Wekelijks gesprek", "lb")
+    parts = PlanParts(doelen=(goal,), perspectief="vmbo-kb, daarna mbo niveau 3")
+    year = str(plan.schooljaar.previous())
+    last = LastYear(year, parts, {goal.doel: "Gaat beter; blijft doel."})
+    return with_last_year(with_plan(context, parts), last)
+
+
+@functools.cache
+def example_letter_fields() -> dict[str, Any]:
+    """What the parents' letter gets on top of the context: its `brief`, for the example
+    student's first address."""
+    leerling, _plan = _example_student()
+    return {"brief": letter_values(letters(leerling)[0])}
+
+
+@functools.cache
+def _example_student() -> tuple[Leerling, Plan]:
     today = dt.date.today()
     schooljaar = SchoolYear.containing(today)
     with tempfile.TemporaryDirectory(prefix="opp-docs-velden-") as folder:
@@ -182,13 +223,9 @@ def example_context() -> dict[str, Any]:
         raise RuntimeError(f"example student {first} is missing from the example intake")
     decision = propose_route(leerling, EXAMPLE_CONFIG)
     deadlines = compute_deadlines(leerling, schooljaar, EXAMPLE_CONFIG)
-    plan = Plan(decision, deadlines, schooljaar, assign_counsellor(leerling, EXAMPLE_CONFIG))
-    context = build_context(leerling, plan, EXAMPLE_CONFIG, today).values
-    # A plan with one goal, continued from last year, so that the goal's fields are listed.
-    goal = Goal("Werkhouding", "Plant zijn huiswerk zelf in de agenda", "Wekelijks gesprek", "lb")
-    parts = PlanParts(doelen=(goal,), perspectief="vmbo-kb, daarna mbo niveau 3")
-    last = LastYear(str(schooljaar.previous()), parts, {goal.doel: "Gaat beter; blijft doel."})
-    return with_last_year(with_plan(context, parts), last)
+    return leerling, Plan(
+        decision, deadlines, schooljaar, assign_counsellor(leerling, EXAMPLE_CONFIG)
+    )
 
 
 @functools.cache

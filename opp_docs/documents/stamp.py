@@ -45,6 +45,9 @@ class Stamp:
     # The day its deadlines count from (ISO date; `decide.deadlines`): kept in the file, so
     # that a rerun on a later day, even without the state file, moves no date.
     peildatum: str = ""
+    # Which of the student's letters it is: one per parents' address (`letters.py`). Only a
+    # second one says so, so that a document of one address is stamped as before.
+    adres: int = 1
 
     def properties(self) -> dict[str, str]:
         values = {
@@ -55,6 +58,8 @@ class Stamp:
         }
         if self.peildatum:
             values["peildatum"] = self.peildatum
+        if self.adres != 1:
+            values["adres"] = str(self.adres)
         return values
 
 
@@ -174,8 +179,9 @@ def read_stamp(path: Path) -> Found | None:
             schooljaar=values["schooljaar"],
             invoer=values.get("invoer", ""),
             peildatum=values.get("peildatum", ""),
+            adres=_address_number(values.get("adres", "1")),
         )
-    except KeyError:
+    except (KeyError, ValueError):
         return None
     return Found(stamp, unchanged)
 
@@ -188,3 +194,8 @@ def _our_properties(xml: bytes) -> dict[str, str]:
         if name.startswith(_PREFIX):
             values[name.removeprefix(_PREFIX)] = "".join(prop.itertext())
     return values
+
+
+def _address_number(text: str) -> int:
+    """The letter's address number from its stamp; 1 for anything else than a number from 1."""
+    return int(text) if text.isdigit() and int(text) >= 1 else 1

@@ -21,6 +21,7 @@ from opp_docs.files import STUDENTS_DIR, safe_name, sha256_file
 from opp_docs.models import DocumentKind, Leerling, SchoolYear, Written
 
 NEW_VERSION = "nieuwe versie"
+ADDRESS = "adres"
 # Longest first, so that "opp-light - …" is not taken for "opp - …".
 _KINDS_BY_PREFIX = sorted(DocumentKind, key=lambda k: -len(k.value))
 
@@ -40,6 +41,8 @@ class WordFile:
     invoer: str | None
     # The day its deadlines count from, when its stamp says (see `stamp.Stamp.peildatum`).
     peildatum: dt.date | None = None
+    # Which of the student's letters it is (`letters.py`); 1 for every other document.
+    adres: int = 1
 
     @property
     def mtime(self) -> float:
@@ -55,11 +58,12 @@ def folder_name(leerling: Leerling) -> str:
     return safe_name(f"{leerling.leerlingnummer} {leerling.achternaam}, {leerling.roepnaam}")
 
 
-def document_name(kind: DocumentKind, leerling: Leerling, version: int = 0) -> str:
+def document_name(kind: DocumentKind, leerling: Leerling, version: int = 0, adres: int = 1) -> str:
     """The file name of a document; version 1 and up are the new versions written beside a
-    file that staff edited."""
+    file that staff edited. A letter to a second address says so: "(adres 2)"."""
     extra = f" ({NEW_VERSION} {version})" if version > 1 else f" ({NEW_VERSION})" * version
-    return safe_name(f"{kind.value} - {leerling.naam}", suffix=f"{extra}.docx")
+    letter = f" ({ADDRESS} {adres})" if adres != 1 else ""
+    return safe_name(f"{kind.value} - {leerling.naam}", suffix=f"{letter}{extra}.docx")
 
 
 def dossier_name(leerling: Leerling) -> str:
@@ -115,7 +119,9 @@ class StudentFiles:
             ours = found.unchanged and found.stamp.schooljaar == schooljaar
             stamp = found.stamp
             peildatum = _iso_date(stamp.peildatum)
-            return WordFile(path, kind, stamp.leerlingnummer, ours, stamp.invoer, peildatum)
+            return WordFile(
+                path, kind, stamp.leerlingnummer, ours, stamp.invoer, peildatum, stamp.adres
+            )
         legacy = next((k for k in _KINDS_BY_PREFIX if name.startswith(f"{k.value} - ")), None)
         if legacy is None:
             return None

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from lxml import etree
 
 from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.context import with_plan
+from opp_docs.documents.letters import Letter, letter_values, letters
 from opp_docs.documents.parts import EMPTY_PLAN, PlanParts
 from opp_docs.documents.reading import DocumentReader
 from opp_docs.documents.stamp import Stamp
@@ -75,6 +76,13 @@ class Inputs:
         said = json.dumps(context["plan"], sort_keys=True, ensure_ascii=False)
         return Inputs(context, self.said + said, self.settings, self.peildatum)
 
+    def for_letter(self, letter: Letter) -> Inputs:
+        """What one letter is made from: the student's context with its `brief`. Only the
+        letter gets it, so the other documents' inputs stay what they were."""
+        brief = letter_values(letter)
+        said = self.said + "\nbrief=" + json.dumps(brief, sort_keys=True, ensure_ascii=False)
+        return replace(self, context={**self.context, "brief": brief}, said=said)
+
 
 @dataclass
 class CopyRecords:
@@ -108,6 +116,10 @@ class _Due:
     kind: DocumentKind
     inputs: Inputs
     stamp: Stamp
+
+    @property
+    def adres(self) -> int:
+        return self.stamp.adres
 
 
 class WorkingCopies:
@@ -145,6 +157,9 @@ class WorkingCopies:
             self.names[leerling.leerlingnummer] = leerling.naam
         plan = EMPTY_PLAN
         for kind in kinds:
+            if kind is DocumentKind.INFORMATIEBRIEF:
+                outcome.documents.extend(self._letters(outcome, inputs))
+                continue
             due = inputs.with_plan(plan) if kind in EVALUATIONS else inputs
             documents = self._kind(outcome, kind, due)
             outcome.documents.extend(documents)
@@ -167,22 +182,54 @@ class WorkingCopies:
         new documents this run."""
         if outcome.blocked or outcome.wacht:
             return True
+        if kind is DocumentKind.INFORMATIEBRIEF:
+            return all(
+                self._unchanged(outcome, kind, inputs.for_letter(letter), letter.nummer)
+                for letter in letters(outcome.leerling)
+            )
+        return self._unchanged(outcome, kind, inputs, 1)
+
+    def _unchanged(
+        self, outcome: StudentOutcome, kind: DocumentKind, inputs: Inputs, adres: int
+    ) -> bool:
         number = outcome.leerling.leerlingnummer
         invoer = inputs.digest(self.templates.digest(kind.value))
-        found = self.files.documents(number, kind)
+        found = [w for w in self.files.documents(number, kind) if w.adres == adres]
         if any(w.invoer == invoer for w in found):
             return True
         staff = any(w.ours is False for w in found)
-        return staff and self.offered.get(f"{number}/{kind.value}") == invoer
+        return staff and self.offered.get(_offer_key(number, kind, adres)) == invoer
+
+    def _letters(self, outcome: StudentOutcome, inputs: Inputs) -> list[DocumentOutcome]:
+        """The parents' letters, one per address (`letters.py`), each a document of its own:
+        found by its number in the stamp, named "(adres 2)" from the second on."""
+        kind = DocumentKind.INFORMATIEBRIEF
+        due = letters(outcome.leerling)
+        documents = []
+        for letter in due:
+            documents.extend(self._kind(outcome, kind, inputs.for_letter(letter), letter.nummer))
+        number = outcome.leerling.leerlingnummer
+        gone = [w for w in self.files.documents(number, kind) if w.adres > len(due)]
+        # A letter to an address the intake no longer gives: ours goes, a person's stays.
+        self._drop([w for w in gone if w.ours], keep=None)
+        for word in gone:
+            if word.ours is False:
+                documents.append(self._outcome(word.path, kind, bewerkt=True, adres=word.adres))
+                outcome.problems.append(
+                    f"{word.path.name} is door een medewerker bewerkt, maar de intake geeft geen "
+                    f"{word.adres}e adres meer. Het blijft staan en in het dossier; haal het uit "
+                    "de map als het niet meer geldt."
+                )
+        return documents
 
     def _kind(
-        self, outcome: StudentOutcome, kind: DocumentKind, inputs: Inputs
+        self, outcome: StudentOutcome, kind: DocumentKind, inputs: Inputs, adres: int = 1
     ) -> list[DocumentOutcome]:
         number = outcome.leerling.leerlingnummer
         invoer = inputs.digest(self.templates.digest(kind.value))
         peildatum = inputs.peildatum.isoformat() if inputs.peildatum else ""
-        stamp = Stamp(number, kind.value, str(self.schooljaar), invoer, peildatum)
-        found = self.files.documents(number, kind)
+        stamp = Stamp(number, kind.value, str(self.schooljaar), invoer, peildatum, adres)
+        found = [w for w in self.files.documents(number, kind) if w.adres == adres]
         for word in found:
             if word.ours is None:
                 self._settle(word, inputs)
@@ -205,22 +252,22 @@ class WorkingCopies:
         """No person worked in this document: it is ours, at the student's current name."""
         assert outcome.folder is not None
         kind, stamp = due.kind, due.stamp
-        target = outcome.folder / document_name(kind, outcome.leerling)
+        target = outcome.folder / document_name(kind, outcome.leerling, adres=due.adres)
         current = next((w for w in ours if w.path == target), ours[0] if ours else None)
         if current is not None and (current.invoer == stamp.invoer or outcome.blocked):
             self._drop(ours, keep=current.path)
-            return [self._outcome(current.path, kind, bewerkt=False)]
+            return [self._outcome(current.path, kind, bewerkt=False, adres=due.adres)]
         if outcome.blocked:
             # A student with unusable intake cells gets no new documents this run.
             return []
         if current is None or current.path != target:
             mine = {w.path for w in ours}
             target = (
-                target if target in mine else free_path(target.parent, self._names(kind, outcome))
+                target if target in mine else free_path(target.parent, self._names(due, outcome))
             )
         self._write(target, due)
         self._drop(ours, keep=target)
-        return [self._outcome(target, kind, bewerkt=False)]
+        return [self._outcome(target, kind, bewerkt=False, adres=due.adres)]
 
     def _staff(
         self, outcome: StudentOutcome, staff: list[WordFile], ours: list[WordFile], due: _Due
@@ -230,10 +277,15 @@ class WorkingCopies:
         assert outcome.folder is not None
         kind, stamp = due.kind, due.stamp
         newest = staff[0]
-        key = f"{outcome.leerling.leerlingnummer}/{kind.value}"
+        key = _offer_key(outcome.leerling.leerlingnummer, kind, due.adres)
         fresh = next((w for w in ours if w.invoer == stamp.invoer), ours[0] if ours else None)
         nieuw: Path | None = None
-        if fresh is not None:
+        if any(w.invoer == stamp.invoer for w in staff) and not outcome.blocked:
+            # A person worked in a file made from what the document says now: a version of
+            # ours beside it (offered when something had changed, and changed back since)
+            # has nothing new to offer, and goes.
+            self._drop(ours, keep=None)
+        elif fresh is not None:
             nieuw = fresh.path
             if fresh.invoer != stamp.invoer and not outcome.blocked:
                 self._write(fresh.path, due)
@@ -242,7 +294,7 @@ class WorkingCopies:
             self.offered.get(key),
             *(w.invoer for w in staff),
         }:
-            nieuw = free_path(newest.path.parent, self._names(kind, outcome, first=1))
+            nieuw = free_path(newest.path.parent, self._names(due, outcome, first=1))
             self._write(nieuw, due)
         if nieuw is not None:
             self.offered[key] = stamp.invoer
@@ -259,14 +311,18 @@ class WorkingCopies:
             )
         documents = []
         for n, word in enumerate(staff):
-            doc = self._outcome(word.path, kind, bewerkt=True, nieuwe_versie=nieuw)
+            doc = self._outcome(word.path, kind, bewerkt=True, adres=due.adres)
+            doc.nieuwe_versie = nieuw
             if n:
-                doc.titel = f"{kind.titel} (andere bewerkte versie)"
+                doc.titel = f"{doc.titel} (andere bewerkte versie)"
             documents.append(doc)
         return documents
 
-    def _names(self, kind: DocumentKind, outcome: StudentOutcome, first: int = 0) -> list[str]:
-        return [document_name(kind, outcome.leerling, v) for v in range(first, _MAX_VERSIONS)]
+    def _names(self, due: _Due, outcome: StudentOutcome, first: int = 0) -> list[str]:
+        return [
+            document_name(due.kind, outcome.leerling, v, due.adres)
+            for v in range(first, _MAX_VERSIONS)
+        ]
 
     def _write(self, target: Path, due: _Due) -> None:
         stamp = due.stamp
@@ -277,7 +333,7 @@ class WorkingCopies:
         self.records[key] = Written(stamp.invoer, hashlib.sha256(data).hexdigest())
         write_bytes_atomic(target, data)
 
-    def _drop(self, ours: list[WordFile], keep: Path) -> None:
+    def _drop(self, ours: list[WordFile], keep: Path | None) -> None:
         """Our own unedited copies besides `keep` (under a name the student no longer has,
         say) go, with their PDFs: one student, one file per document. Only where we wrote
         them: a copy a person made stays, even unedited (it is not in the dossier)."""
@@ -288,12 +344,17 @@ class WorkingCopies:
                 del self.records[key]
 
     def _outcome(
-        self, docx: Path, kind: DocumentKind, *, bewerkt: bool, nieuwe_versie: Path | None = None
+        self, docx: Path, kind: DocumentKind, *, bewerkt: bool, adres: int = 1
     ) -> DocumentOutcome:
         record = self.records.get(docx.relative_to(self.year_dir).as_posix())
         written = record.sha256 if record is not None else ""
         if not bewerkt and not written:
             written = hashlib.sha256(docx.read_bytes()).hexdigest()
-        return DocumentOutcome(
-            kind, docx, docx.with_suffix(".pdf"), written, bewerkt, nieuwe_versie
-        )
+        return DocumentOutcome(kind, docx, docx.with_suffix(".pdf"), written, bewerkt, adres=adres)
+
+
+def _offer_key(number: str, kind: DocumentKind, adres: int) -> str:
+    """Where `offered` keeps the inputs a new version was offered for: per student, kind and,
+    from the second letter on, address."""
+    key = f"{number}/{kind.value}"
+    return key if adres == 1 else f"{key}/adres {adres}"

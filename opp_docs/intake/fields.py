@@ -21,6 +21,7 @@ class FieldType(StrEnum):
     GESLACHT = "M/V/X"
     EMAIL = "e-mailadres"
     PHONE = "telefoonnummer"
+    POSTCODE = "postcode"
     REFERENTIENIVEAU = "referentieniveau"
     ONDERSTEUNINGSNIVEAU = "basis/licht/zwaar"
     WHOLE_NUMBER = "heel getal"
@@ -94,7 +95,95 @@ def _ouder(n: int) -> tuple[Field, ...]:
             f"het telefoonnummer van ouder/verzorger {n}",
             in_documents=False,
         ),
+        *_adres(n),
     )
+
+
+# The parts of a postal address, as (key, canonical word, other words for it, type, what it
+# is, example for ouder 1 and 2). An export names them with a prefix or suffix for the parent
+# ("Verzorger 2 straat", "Straat ouder 2", SOMtoday's "Relatie 1 postcode") or, for the
+# student's home address, with none ("Straat", "Woonplaats"): that is ouder 1's (intake-format).
+_ADRES_DELEN: tuple[tuple[str, str, tuple[str, ...], FieldType, str, str, tuple[str, str]], ...] = (
+    (
+        "straat",
+        "Straat",
+        # A combined cell ("Kerkstraat 12") goes here too: the letter writes it as given.
+        ("Straatnaam", "Adres", "Straat + huisnummer", "Straat en huisnummer", "Woonadres"),
+        FieldType.TEXT,
+        "Straat, of straat en huisnummer in één cel",
+        "de straat",
+        ("Kerkstraat", "Molenweg"),
+    ),
+    (
+        "huisnummer",
+        "Huisnummer",
+        ("Huisnr.",),
+        FieldType.TEXT,
+        "Huisnummer",
+        "het huisnummer",
+        ("12", "3"),
+    ),
+    (
+        "toevoeging",
+        "Toevoeging",
+        ("Huisnummertoevoeging", "Toev.", "Huisletter"),
+        FieldType.TEXT,
+        "Toevoeging bij het huisnummer",
+        "de toevoeging bij het huisnummer",
+        ("A", ""),
+    ),
+    (
+        "postcode",
+        "Postcode",
+        (),
+        FieldType.POSTCODE,
+        "Postcode (1234 AB)",
+        "de postcode",
+        ("3911 AB", "3521 CD"),
+    ),
+    (
+        "plaats",
+        "Woonplaats",
+        ("Plaats", "Plaatsnaam", "Woonplaats leerling"),
+        FieldType.TEXT,
+        "Woonplaats",
+        "de woonplaats",
+        ("Rhenen", "Utrecht"),
+    ),
+)
+# How exports put the parent's number with the part's word.
+_OUDER_VORMEN = (
+    "{w} ouder/verzorger {n}",
+    "{w} ouder {n}",
+    "{w} verzorger {n}",
+    "Ouder {n} {w}",
+    "Ouder/verzorger {n} {w}",
+    "Verzorger {n} {w}",
+    "Relatie {n} {w}",
+)
+
+
+def _adres(n: int) -> tuple[Field, ...]:
+    fields = []
+    for key, word, others, kind, what, noun, examples in _ADRES_DELEN:
+        words = (word, *others)
+        named = tuple(form.format(w=w, n=n) for w in words for form in _OUDER_VORMEN)
+        # The plain words are the student's home address: ouder 1's, named or not.
+        header, synonyms = (word, (*others, *named)) if n == 1 else (named[0], named[1:])
+        fields.append(
+            Field(
+                f"ouder{n}_{key}",
+                header,
+                synonyms,
+                kind,
+                f"{what} van ouder/verzorger {n}"
+                + (" (het woonadres van de leerling)" if n == 1 else ""),
+                examples[n - 1],
+                f"{noun} van ouder/verzorger {n}",
+                in_documents=False,
+            )
+        )
+    return tuple(fields)
 
 
 def _toets(key: str, name: str, example: str) -> Field:

@@ -15,7 +15,7 @@ from typing import Any
 from opp_docs.intake.fields import FIELDS, FIELDS_BY_KEY, Field, FieldType
 from opp_docs.intake.rows import SourceRow
 from opp_docs.intake.values import fold, show
-from opp_docs.models import Leerling, Ouder, Place, Problem, Route
+from opp_docs.models import Adres, Leerling, Ouder, Place, Problem, Route
 
 _IDENTITY = ("achternaam", "roepnaam", "geboortedatum")
 
@@ -220,13 +220,23 @@ def _leerling(nummer: str, values: dict[str, object], places: list[Place]) -> Le
         value = values.get(f.key)
         attributes[_ATTRIBUTE.get(f.key, f.key)] = value if isinstance(value, kind) else empty
     attributes["leerlingnummer"] = nummer
-    ouders = [
-        Ouder(
-            naam=text(f"ouder{n}_naam"),
-            email=text(f"ouder{n}_email"),
-            telefoon=text(f"ouder{n}_telefoon"),
+    ouders = []
+    for n in (1, 2):
+        adres = Adres(
+            straat=text(f"ouder{n}_straat"),
+            huisnummer=text(f"ouder{n}_huisnummer"),
+            toevoeging=text(f"ouder{n}_toevoeging"),
+            postcode=text(f"ouder{n}_postcode"),
+            plaats=text(f"ouder{n}_plaats"),
         )
-        for n in (1, 2)
-        if text(f"ouder{n}_naam")
-    ]
+        if text(f"ouder{n}_naam") or not adres.empty:
+            ouders.append(
+                Ouder(
+                    naam=text(f"ouder{n}_naam"),
+                    email=text(f"ouder{n}_email"),
+                    telefoon=text(f"ouder{n}_telefoon"),
+                    adres=adres,
+                    nummer=n,
+                )
+            )
     return Leerling(**attributes, ouders=ouders, places=places)

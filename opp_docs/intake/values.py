@@ -460,6 +460,23 @@ def parse_email(value: object, what: str = "het e-mailadres") -> str | None:
     return "; ".join(addresses)
 
 
+# A Dutch postcode: four digits (no leading zero), two letters; written "1234 AB" (PostNL).
+_POSTCODE = re.compile(r"([1-9]\d{3})\s*([a-zA-Z]{2})")
+
+
+def parse_postcode(value: object) -> str | None:
+    """A Dutch postcode written as PostNL asks ('3911ab' becomes '3911 AB'). Anything else is
+    kept as typed: a parent abroad has a postcode of another shape."""
+    if is_empty(value):
+        return None
+    check_not_error(value)
+    text = parse_text(value)
+    found = _POSTCODE.fullmatch(text)
+    if found is None:
+        return text or None
+    return f"{found.group(1)} {found.group(2).upper()}"
+
+
 def parse_phone(value: object, what: str = "het telefoonnummer") -> str | None:
     """A phone number as text; a number cell that lost its leading zero gets it back."""
     if is_empty(value):

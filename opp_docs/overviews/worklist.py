@@ -101,7 +101,8 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus, today: dt.date
     plan = route.has_plan
     existing = [d for d in outcome.documents if d.docx.exists()]
     if existing:
-        documents = ", ".join(d.kind.short for d in existing)
+        # Two letters (two addresses) are one kind in the list.
+        documents = ", ".join(dict.fromkeys(d.kind.short for d in existing))
     else:
         documents = "nog geen" if DOCUMENTS_PER_ROUTE[route] else ""
     problems = list(outcome.problems) + list(status.problems)
@@ -134,7 +135,7 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus, today: dt.date
         *deadlines,
         lateness(outcome.deadlines, status.done, today) if plan else "",
         documents,
-        ", ".join(d.kind.short for d in existing if d.bewerkt),
+        ", ".join(dict.fromkeys(d.kind.short for d in existing if d.bewerkt)),
         plan_af,
         status.plan_prompts,
         ja_nee(outcome.dossier is not None and outcome.dossier.exists()) if plan else "",

@@ -10,7 +10,14 @@ from typing import Any
 
 from opp_docs.documents.reading import StudentStatus
 from opp_docs.files import write_text_atomic
-from opp_docs.models import MANIFEST, RunSummary, SchoolYear, StudentOutcome
+from opp_docs.models import (
+    MANIFEST,
+    DocumentKind,
+    DocumentOutcome,
+    RunSummary,
+    SchoolYear,
+    StudentOutcome,
+)
 
 
 def write_manifest(
@@ -28,16 +35,7 @@ def write_manifest(
                 "reden": o.decision.reden,
                 "leerlingbegeleider": o.leerlingbegeleider,
                 "map": _rel(year_dir, o.folder) if o.folder else None,
-                "documenten": [
-                    {
-                        "soort": d.kind.value,
-                        "docx": _rel(year_dir, d.docx),
-                        "pdf": _rel(year_dir, d.pdf) if d.pdf.exists() else None,
-                        "sha256": d.sha256,
-                        "bewerkt": d.bewerkt,
-                    }
-                    for d in o.documents
-                ],
+                "documenten": [_document(year_dir, d) for d in o.documents],
                 "dossier": _rel(year_dir, o.dossier) if o.dossier else None,
                 "deadlines": {k.value: v.isoformat() for k, v in o.deadlines.as_dict().items()},
                 # Made after the procedure's dates: the day the deadlines count from, and the
@@ -83,6 +81,20 @@ def _cycle(outcome: StudentOutcome, status: StudentStatus) -> dict[str, Any]:
 
 def _date(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
+
+
+def _document(year_dir: Path, d: DocumentOutcome) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "soort": d.kind.value,
+        "docx": _rel(year_dir, d.docx),
+        "pdf": _rel(year_dir, d.pdf) if d.pdf.exists() else None,
+        "sha256": d.sha256,
+        "bewerkt": d.bewerkt,
+    }
+    if d.kind is DocumentKind.INFORMATIEBRIEF:
+        # One letter per parents' address: which one this is (1 for the home address).
+        entry["adres"] = d.adres
+    return entry
 
 
 def _rel(root: Path, path: Path) -> str:

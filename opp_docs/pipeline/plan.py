@@ -15,11 +15,13 @@ from opp_docs.config import Config
 from opp_docs.decide.counsellor import assign_counsellor, missing_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
+from opp_docs.documents.letters import address_problems
 from opp_docs.documents.student_files import StudentFiles, WordFile, dossier_name
 from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
     DOCUMENTS_PER_ROUTE,
     INTAKE_REPORT,
+    DocumentKind,
     DocumentOutcome,
     IntakeResult,
     Leerling,
@@ -156,6 +158,8 @@ def plan_summary(
         if not outcome.leerlingbegeleider and DOCUMENTS_PER_ROUTE[outcome.decision.route]:
             # Not blocking: the documents ask for the name, and staff can write it in.
             outcome.problems.append(missing_counsellor(leerling))
+        if DocumentKind.INFORMATIEBRIEF in DOCUMENTS_PER_ROUTE[outcome.decision.route]:
+            outcome.problems.extend(address_problems(leerling))
         outcome.blocked = leerling.leerlingnummer in blocked
         summary.outcomes.append(outcome)
     if earlier.last is not None:
@@ -279,4 +283,6 @@ def _document(word: WordFile, state: BuildState) -> DocumentOutcome:
     record = state.copies.written.get(word.path.relative_to(state.folder).as_posix())
     written = record.sha256 if record is not None else ""
     pdf = word.path.with_suffix(".pdf")
-    return DocumentOutcome(word.kind, word.path, pdf, written, bewerkt=word.ours is False)
+    return DocumentOutcome(
+        word.kind, word.path, pdf, written, bewerkt=word.ours is False, adres=word.adres
+    )

@@ -12,8 +12,9 @@ from opp_docs.config import Config
 from opp_docs.decide.counsellor import assign_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.documents.context import Plan, build_context
+from opp_docs.documents.letters import letter_values, letters
 from opp_docs.documents.render import render_document, template_path
-from opp_docs.models import Leerling, Ouder, Route, RouteDecision, SchoolYear
+from opp_docs.models import Adres, Leerling, Ouder, Route, RouteDecision, SchoolYear
 from tests.helpers import TEMPLATES
 
 YEAR = SchoolYear(2026)
@@ -34,6 +35,8 @@ STUDENT_TEMPLATES = [
     "eindevaluatie",
     "voorblad",
 ]
+# Made up: PostNL never gives out the letters SA in a postcode.
+HOME = Adres("Kerkstraat", "12", "A", "3911 SA", "Rhenen")
 LONG = " ".join(["Heeft structuur, voorspelbaarheid en korte instructies nodig."] * 40)
 
 
@@ -47,7 +50,10 @@ def leerling(**changes: Any) -> Leerling:
         tutor="mevr. Kok",
         basisschool="Basisschool De Linde",
         schooladvies="vmbo-kb",
-        ouders=[Ouder("Anouk Jansen", "anouk@example.nl", "06-11111111"), Ouder("Pieter Jansen")],
+        ouders=[
+            Ouder("Anouk Jansen", "anouk@example.nl", "06-11111111", HOME),
+            Ouder("Pieter Jansen"),
+        ],
         ondersteuningsbehoefte="Heeft structuur nodig.",
         bevorderende_factoren="Sterk in rekenen.",
         belemmerende_factoren="Plant slecht.",
@@ -86,6 +92,8 @@ def context(student: Leerling, route: Route = Route.OPP, config: Config = CONFIG
     counsellor = assign_counsellor(student, config)
     plan = Plan(RouteDecision(route, "reden"), deadlines, YEAR, counsellor)
     values = build_context(student, plan, config, TODAY).values
+    # What the letter gets on top: the first letter's address (`letters.py`).
+    values["brief"] = letter_values(letters(student)[0])
     values["inhoud"] = [
         {"titel": "Informatiebrief & <ouders>", "pagina": 2},
         {"titel": "Ontwikkelingsperspectiefplan", "pagina": 3},

@@ -305,7 +305,10 @@ def test_the_letter_reads_well_with_any_contact_details(
 
 def test_the_letter_addresses_each_parent(tmp_path: Path) -> None:
     text = paragraphs(render(tmp_path, "informatiebrief", context(leerling())))
-    assert text[:2] == ["Anouk Jansen", "Pieter Jansen"]
+    # Below the window's empty top: the school's return line, the parents, their address.
+    assert text[:2] == ["", ""]
+    assert text[2] == "Revius Wijk, Gildestraat 20, 3961 DC Wijk bij Duurstede"
+    assert text[3:7] == ["Anouk Jansen", "Pieter Jansen", "Kerkstraat 12 A", "3911 SA  RHENEN"]
     assert "Beste Anouk Jansen en Pieter Jansen," in text
 
 
@@ -315,7 +318,10 @@ def test_the_letter_without_parents_or_school_name(tmp_path: Path) -> None:
     text = paragraphs(
         render(tmp_path, "informatiebrief", context(student, Route.OPP_LIGHT, config))
     )
-    assert text[0] == "Aan de ouder(s)/verzorger(s) van Sem Jansen"
+    assert text[2] == "Gildestraat 20, 3961 DC Wijk bij Duurstede"
+    assert text[3] == "Aan de ouder(s)/verzorger(s) van Sem Jansen"
+    # No address: a prompt where it goes.
+    assert text[4] == "[straat en huisnummer]\n[postcode  WOONPLAATS]"
     assert "Beste ouder(s)/verzorger(s)," in text
     assert any(t.startswith("Graag informeren wij u over de begeleiding van Sem. ") for t in text)
     assert "OPP light voor Sem Jansen, schooljaar 2026-2027" in text

@@ -103,7 +103,8 @@ def test_a_student_without_a_counsellor_is_a_problem_on_the_worklist(out: Path) 
     assert "[leerlingbegeleiders]" in problems
     assert by_number["990203"]["Leerlingbegeleider"] is None
     for nummer in ("990201", "990202"):
-        assert by_number[nummer]["Problemen"] is None
+        # Only what else is missing (these test students have no address); no counsellor.
+        assert "leerlingbegeleider" not in str(by_number[nummer]["Problemen"] or "")
 
 
 def test_each_counsellor_has_a_sheet_and_a_calendar_of_only_their_students(out: Path) -> None:

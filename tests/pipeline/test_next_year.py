@@ -55,15 +55,15 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "out"
     students = [
         {
-            "nummer": "200001",
+            "nummer": "994001",
             "velden": {"Roepnaam": "Ayla", "Achternaam": "Doorgaan", "Tussenvoegsel": ""},
         },
         {
-            "nummer": "200002",
+            "nummer": "994002",
             "velden": {"Roepnaam": "Bram", "Achternaam": "Stoppen", "Tussenvoegsel": ""},
         },
         {
-            "nummer": "200003",
+            "nummer": "994003",
             "velden": {"Roepnaam": "Cas", "Achternaam": "Onbeslist", "Tussenvoegsel": ""},
         },
     ]
@@ -72,26 +72,26 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     manifest = run_year(intake, out, first, dt.date(2026, 9, 14))
 
     # The counsellor fills in Ayla's plan: goals and perspective.
-    plan = path_of(out, first, manifest, "200001", "opp")
+    plan = path_of(out, first, manifest, "994001", "opp")
     write_goals(plan, GOALS)
     document = docx.Document(str(plan))
     type_over(document, "[Beschrijf het uitstroomperspectief", "Diploma vmbo-kb, daarna mbo 3.")
     document.save(str(plan))
     manifest = run_year(intake, out, first, dt.date(2026, 11, 2))
-    assert [g["doel"] for g in entry(manifest, "200001")["doelen"]] == [g[1] for g in GOALS]
+    assert [g["doel"] for g in entry(manifest, "994001")["doelen"]] == [g[1] for g in GOALS]
 
     # The final evaluations in June: Ayla's plan continues, Bram's ends; Cas has none.
     fill_final_evaluation(
-        path_of(out, first, manifest, "200001", "eindevaluatie"),
+        path_of(out, first, manifest, "994001", "eindevaluatie"),
         "voortgezet",
         "24-06-2027",
         progress="Lukt bijna elke week; blijft een doel.",
     )
     fill_final_evaluation(
-        path_of(out, first, manifest, "200002", "eindevaluatie"), "beëindigd", "20 juni 2027"
+        path_of(out, first, manifest, "994002", "eindevaluatie"), "beëindigd", "20 juni 2027"
     )
     manifest = run_year(intake, out, first, dt.date(2027, 6, 28))
-    ayla, bram = entry(manifest, "200001"), entry(manifest, "200002")
+    ayla, bram = entry(manifest, "994001"), entry(manifest, "994002")
     assert (ayla["fase"], ayla["besluit"]) == ("eindevaluatie gehouden", "voortzetten")
     assert (bram["besluit"], bram["eindevaluatie"]) == ("beëindigen", "2027-06-20")
     last_year = folder_digest(out / first)
@@ -100,7 +100,7 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     new_intake = write_intake(
         tmp_path / "intake-2",
         {
-            "nummer": "200004",
+            "nummer": "994004",
             "velden": {"Roepnaam": "Dina", "Achternaam": "Nieuw", "Tussenvoegsel": ""},
         },
     )
@@ -109,14 +109,14 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     assert folder_digest(out / first) == last_year, "last year's folder was changed"
 
     numbers = {s["leerlingnummer"] for s in manifest["leerlingen"]}
-    assert numbers == {"200001", "200003", "200004"}
-    ayla = entry(manifest, "200001")
+    assert numbers == {"994001", "994003", "994004"}
+    ayla = entry(manifest, "994001")
     assert ayla["vorig_plan"] == {"schooljaar": first}
     assert ayla["route"] == "opp"
     assert ayla["deadlines"]["opp"] == "2027-10-15"
     kinds = {d["soort"] for d in ayla["documenten"]}
     assert {"opp", "ondertekeningsblad", "eindevaluatie"} <= kinds
-    text = words_in(out / second / docs_of(manifest, "200001", "opp")[0]["pdf"])
+    text = words_in(out / second / docs_of(manifest, "994001", "opp")[0]["pdf"])
     assert "schooljaar 2027-2028" in text
     assert "Diploma vmbo-kb, daarna mbo 3." in text
     for goal in GOALS:
@@ -125,7 +125,7 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     assert "Lukt bijna elke week; blijft een doel." in text
     assert "uiterlijk 15 oktober 2027" in text
     signatures = words_in(
-        out / second / docs_of(manifest, "200001", "ondertekeningsblad")[0]["pdf"]
+        out / second / docs_of(manifest, "994001", "ondertekeningsblad")[0]["pdf"]
     )
     assert "Ayla Doorgaan" in signatures and "2027-2028" in signatures
     # The plan read back in its new year has last year's goals, ready to keep or change.
@@ -136,16 +136,16 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     ended = list(book["Beëindigd"].iter_rows(values_only=True))
     header = list(ended[0])
     (row,) = [dict(zip(header, r, strict=True)) for r in ended[1:]]
-    assert (row["Leerlingnummer"], row["Naam"]) == ("200002", "Bram Stoppen")
+    assert (row["Leerlingnummer"], row["Naam"]) == ("994002", "Bram Stoppen")
     assert row["Einddatum plan"] == dt.datetime(2027, 6, 20)
     assert "Einddatum: 20-06-2027" in row["Notitie voor SOMtoday"]
 
     # Cas's plan has no final evaluation: a problem on the worklist, and no new plan.
-    cas = entry(manifest, "200003")
+    cas = entry(manifest, "994003")
     assert cas["documenten"] == []
     sheet = load_workbook(out / second / "overzicht.xlsx")["Overzicht"]
     rows = list(sheet.iter_rows(values_only=True))
     by_number = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
-    assert "heeft geen eindevaluatie" in str(by_number["200003"]["Problemen"])
+    assert "heeft geen eindevaluatie" in str(by_number["994003"]["Problemen"])
     # Dina is new: a plan of her own, not continued.
-    assert entry(manifest, "200004")["vorig_plan"] is None
+    assert entry(manifest, "994004")["vorig_plan"] is None
