@@ -102,6 +102,8 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus, today: dt.date
     existing = [d for d in outcome.documents if d.docx.exists()]
     if existing:
         documents = ", ".join(d.kind.short for d in existing)
+        if outcome.scans:
+            documents += ", getekend ondertekeningsblad (scan)"
     else:
         documents = "nog geen" if DOCUMENTS_PER_ROUTE[route] else ""
     problems = list(outcome.problems) + list(status.problems)
@@ -180,6 +182,9 @@ def write_overzicht(
             "Elke leerlingbegeleider heeft een eigen blad 'Werklijst <naam>' met alleen de eigen "
             "leerlingen, en een eigen agenda 'planning <naam>.ics'. De leerlingbegeleider komt "
             "uit de intake (kolom Leerlingbegeleider), anders uit opp-docs.toml.",
+            "Kolom Ondertekend: de dag van ondertekening, uit de kolom Datum ondertekening van de "
+            "intake, anders de datum van de scan van het getekende ondertekeningsblad in de "
+            "intakemap. Leeg: nog niet ondertekend.",
         ],
     )
     return save(workbook, target)

@@ -15,6 +15,7 @@ from opp_docs.config import Config
 from opp_docs.decide.counsellor import assign_counsellor, missing_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
+from opp_docs.decide.signing import signed_on
 from opp_docs.documents.student_files import StudentFiles, WordFile, dossier_name
 from opp_docs.intake.folder import read_intake
 from opp_docs.models import (
@@ -26,6 +27,7 @@ from opp_docs.models import (
     Route,
     RouteDecision,
     RunSummary,
+    Scan,
     SchoolYear,
     StudentOutcome,
 )
@@ -164,6 +166,8 @@ def plan_summary(
         # From the day the documents were made, so that none promises a day already passed.
         peildatum = earlier.peildata.of(outcome.leerling.leerlingnummer)
         outcome.deadlines = compute_deadlines(outcome.leerling, schooljaar, config, peildatum)
+        # Once the routes are final: a continued plan takes its scans too.
+        _signing(outcome, result.scans.get(outcome.leerling.leerlingnummer, []))
     return summary
 
 
@@ -237,6 +241,22 @@ def _placeholder(
     )
     outcome.problems.append(outcome.wacht)
     return outcome
+
+
+def _signing(outcome: StudentOutcome, scans: list[Scan]) -> None:
+    """The plan's signing: its day, and the scans that go into the dossier."""
+    route = outcome.decision.route
+    if not route.has_plan:
+        if scans:
+            outcome.problems.append(
+                f"Er is een getekend ondertekeningsblad ({scans[0].naam}), maar de leerling "
+                f"heeft geen plan (route {route.label}); de scan staat in geen dossier."
+            )
+        return
+    outcome.scans = scans
+    signed = signed_on(outcome.leerling, scans)
+    if signed is not None:
+        outcome.ondertekend, outcome.ondertekend_bron = signed
 
 
 def attach_documents(summary: RunSummary, state: BuildState, files: StudentFiles) -> None:

@@ -141,6 +141,7 @@ class DossierRun:
             self.state.save()
             overviews, reader = self.overviews, self.reader
             _Collector(self, pool, reader).collect()
+            self.dossiers.scans.remove_unused()
             summary.join_refusals = dict(pool.join_refusals)
             self.state.save()
             write_intake_report(self.intake, summary.year_dir / INTAKE_REPORT)
