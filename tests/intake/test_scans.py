@@ -82,7 +82,9 @@ def test_an_orphan_scan_is_a_problem_in_the_intake_report(tmp_path: Path) -> Non
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)]
     by_file = {r["Bestand"]: r for r in rows}
     orphan = by_file["handtekeningen/999999.jpg"]
-    assert orphan["Probleem"] == "Er is geen leerling met nummer 999999; de scan is niet toegevoegd."
+    assert (
+        orphan["Probleem"] == "Er is geen leerling met nummer 999999; de scan is niet toegevoegd."
+    )
     assert "'123456 ondertekend.pdf'" in orphan["Oplossing"]
     assert orphan["Blokkeert documenten"] == "nee"
     assert "geen leerlingnummer" in by_file["ondertekend.pdf"]["Probleem"]
