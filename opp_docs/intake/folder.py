@@ -1,7 +1,9 @@
 """Intake: read the exports in `intake/` into joined, typed `Leerling` records.
 
-This module lists the folder, skips what is no export (lock files, README), tells each file's
-real type from its first bytes and hands it to its loader; then every table goes through
+This module lists the folder, skips what is no export (lock files, README), sets the
+primary schools' report PDFs and the signed scans aside (`rapporten`, `scans`; of the
+subfolders only a folder of scans is read), tells each other file's real type from its first
+bytes and hands it to its loader; then every table goes through
 `header` and `rows`, and `join` makes one student of the rows over all files. A file that
 cannot be read stops the run (`IntakeFilesError`, raised before anything is written); a cell
 that cannot be used becomes a `Problem` that blocks only that student. Nothing in the intake
@@ -62,7 +64,8 @@ def is_ignored(path: Path) -> bool:
 
 
 def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeResult:
-    """Read every file in `folder` into students, problems and primary-school report PDFs."""
+    """Read every file in `folder` into students, problems, primary-school report PDFs and
+    signed scans."""
     index = header_index(config.synoniemen, config.source)
     reading = Reading(index, schooljaar)
     if not folder.is_dir():

@@ -1,5 +1,6 @@
 """Primary-school reports (OKR, PDF): checked, and matched to a student by the number in
-their file name ('OKR 123456.pdf'); the dossier appends them after the documents."""
+their file name ('OKR 123456.pdf'); the dossier appends them after the documents. The
+matching by number is shared with the signed scans (`scans`)."""
 
 from __future__ import annotations
 
