@@ -201,6 +201,9 @@ class Leerling:
     tlv_mogelijk: bool = False
     risico_vo: bool = False
     signaaldatum: dt.date | None = None
+    # The day the plan was signed, as the team leader wrote it in the intake: wins over a
+    # scan's own date (see `decide.signing`).
+    datum_ondertekening: dt.date | None = None
     route_besluit: Route | None = None
     # Places of the rows this student was built from, for reports.
     places: list[Place] = field(default_factory=list)
@@ -215,6 +218,29 @@ class Leerling:
         return (self.achternaam.casefold(), self.roepnaam.casefold(), self.leerlingnummer)
 
 
+@dataclass(frozen=True)
+class Scan:
+    """A scan of a signed signature sheet (PDF or image) that came back into the intake."""
+
+    path: Path
+    # As the intake report and the manifest name it: its path inside the intake folder
+    # ("handtekeningen/123456.jpg").
+    naam: str
+    # The day the file was last changed: the signing date when the intake gives none.
+    datum: dt.date
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.path.suffix.casefold() == ".pdf"
+
+
+class SignedFrom(StrEnum):
+    """Where a plan's signing date comes from (`ondertekend.bron` in the manifest)."""
+
+    INTAKE = "datum uit de intake"
+    FILE = "datum van het bestand"
+
+
 @dataclass
 class IntakeResult:
     """What the intake reader made of a folder."""
@@ -223,6 +249,8 @@ class IntakeResult:
     problems: list[Problem] = field(default_factory=list)
     # Primary-school report PDFs per leerlingnummer, appended to the dossier.
     rapporten: dict[str, list[Path]] = field(default_factory=dict)
+    # Scans of signed signature sheets per leerlingnummer, put in the dossier after the plan.
+    scans: dict[str, list[Scan]] = field(default_factory=dict)
     files_read: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -403,6 +431,9 @@ class StudentOutcome:
     blocked: bool = False
     # The date the plan was signed: from the intake, else the signed scan's own date.
     ondertekend: dt.date | None = None
+    # Where that date comes from, and the scans of the signed sheet that came back.
+    ondertekend_bron: SignedFrom | None = None
+    scans: list[Scan] = field(default_factory=list)
     # The school year of the plan this one continues, when it continues one.
     vorig_schooljaar: str = ""
     # Why this student gets no documents this run though the route has a plan (last year's

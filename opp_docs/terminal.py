@@ -50,10 +50,14 @@ def _intake_lines(result: IntakeResult) -> list[str]:
             students.setdefault(place.file, set()).add(leerling.leerlingnummer)
     problems = Counter(p.place.file for p in result.problems if p.blocking)
     reports = {pdf.name: nummer for nummer, pdfs in result.rapporten.items() for pdf in pdfs}
+    scans = {scan.naam: nummer for nummer, found in result.scans.items() for scan in found}
     lines = ["Gelezen bestanden:"]
     for name in result.files_read:
         if name in reports:
             lines.append(f"  {name}: rapport bij leerling {reports[name]}")
+            continue
+        if name in scans:
+            lines.append(f"  {name}: getekend ondertekeningsblad van leerling {scans[name]}")
             continue
         counts = f"{rows[name]} rij(en), {len(students.get(name, ()))} leerling(en)"
         if problems[name]:

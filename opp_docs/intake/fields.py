@@ -443,6 +443,18 @@ FIELDS: tuple[Field, ...] = (
         registration=False,
     ),
     Field(
+        "datum_ondertekening",
+        "Datum ondertekening",
+        ("Datum vaststelling", "Ondertekend op", "Datum getekend", "Vastgesteld op"),
+        FieldType.DATE,
+        "Datum waarop het plan is ondertekend; gaat boven de datum van de scan",
+        "20-10-2026",
+        "de datum van ondertekening",
+        registration=False,
+        # Only the worklist, the BRON list and the manifest show it (`decide.signing`).
+        in_documents=False,
+    ),
+    Field(
         "route",
         "Route (besluit)",
         ("Besluit teamleider", "Route"),

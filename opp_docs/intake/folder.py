@@ -1,7 +1,9 @@
 """Intake: read the exports in `intake/` into joined, typed `Leerling` records.
 
-This module lists the folder, skips what is no export (lock files, README), tells each file's
-real type from its first bytes and hands it to its loader; then every table goes through
+This module lists the folder, skips what is no export (lock files, README), sets the
+primary schools' report PDFs and the signed scans aside (`rapporten`, `scans`; of the
+subfolders only a folder of scans is read), tells each other file's real type from its first
+bytes and hands it to its loader; then every table goes through
 `header` and `rows`, and `join` makes one student of the rows over all files. A file that
 cannot be read stops the run (`IntakeFilesError`, raised before anything is written); a cell
 that cannot be used becomes a `Problem` that blocks only that student. Nothing in the intake
@@ -23,9 +25,16 @@ from opp_docs.intake.legacy import Converter, load_html
 from opp_docs.intake.limits import check_archive, check_size, read_head
 from opp_docs.intake.rapporten import check_pdf, match_rapporten
 from opp_docs.intake.rows import Reading, SourceRow, read_table
+from opp_docs.intake.scans import (
+    is_image,
+    is_scan,
+    is_scan_folder,
+    match_scans,
+    read_scan,
+)
 from opp_docs.intake.tables import RESAVE_XLSX, Table, Unreadable
 from opp_docs.intake.xlsx import is_encrypted_ooxml, load_xlsx
-from opp_docs.models import IntakeResult, SchoolYear
+from opp_docs.models import IntakeResult, Scan, SchoolYear
 from opp_docs.office import work_folder
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
@@ -54,8 +63,11 @@ def is_ignored(path: Path) -> bool:
     )
 
 
-def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeResult:
-    """Read every file in `folder` into students, problems and primary-school report PDFs."""
+def read_intake(
+    folder: Path, config: Config, schooljaar: SchoolYear, plans_before: frozenset[str] = frozenset()
+) -> IntakeResult:
+    """Read every file in `folder` into students, problems, primary-school report PDFs and
+    signed scans."""
     index = header_index(config.synoniemen, config.source)
     reading = Reading(index, schooljaar)
     if not folder.is_dir():
@@ -65,6 +77,7 @@ def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeR
         )
     tables: list[Table] = []
     pdfs: list[Path] = []
+    scans: list[Scan] = []
     file_problems: list[FileProblem] = []
     notes: list[str] = []
     files_read: list[str] = []
@@ -77,13 +90,21 @@ def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeR
             if is_ignored(path):
                 continue
             if path.is_dir():
+                if is_scan_folder(path):
+                    found = _scan_folder(path, notes, file_problems)
+                    scans.extend(found)
+                    files_read.extend(scan.naam for scan in found)
+                    continue
                 notes.append(
                     f"Map '{path.name}' in de intake is overgeslagen: submappen worden "
-                    "niet gelezen."
+                    "niet gelezen, behalve een map met scans van getekende "
+                    "ondertekeningsbladen (zoals 'handtekeningen' of 'scans')."
                 )
                 continue
             try:
-                if path.suffix.casefold() == ".pdf":
+                if is_scan(path):
+                    scans.append(read_scan(path, path.name))
+                elif path.suffix.casefold() == ".pdf":
                     check_pdf(path)
                     pdfs.append(path)
                 else:
@@ -103,8 +124,8 @@ def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeR
         raise IntakeFilesError(problems=file_problems)
     if not tables:
         problem = (
-            "er staat geen bestand met leerlingen in (alleen PDF's of niets)."
-            if pdfs
+            "er staat geen bestand met leerlingen in (alleen PDF's of scans, of niets)."
+            if pdfs or scans
             else "er staat geen bestand in om te lezen."
         )
         raise IntakeFolderError(
@@ -116,15 +137,41 @@ def read_intake(folder: Path, config: Config, schooljaar: SchoolYear) -> IntakeR
     for table in tables:
         rows.extend(read_table(table, reading, notes))
     leerlingen, problems = join_rows(rows)
-    rapporten = match_rapporten(pdfs, {lln.leerlingnummer for lln in leerlingen}, problems)
+    known = {lln.leerlingnummer for lln in leerlingen}
+    rapporten = match_rapporten(pdfs, known, problems)
+    # A plan that continues from last year belongs to a student who is often not in this
+    # year's intake (registrations are new students): their signed sheet is theirs too.
+    signed = match_scans(scans, known | plans_before, problems)
     problems.sort(key=lambda p: (p.place.file.casefold(), p.place.sheet, p.place.row))
     return IntakeResult(
         leerlingen=sorted(leerlingen, key=lambda lln: lln.sort_key),
         problems=problems,
         rapporten=rapporten,
+        scans=signed,
         files_read=files_read,
         notes=notes,
     )
+
+
+def _scan_folder(folder: Path, notes: list[str], file_problems: list[FileProblem]) -> list[Scan]:
+    """The PDFs and images in a folder of scans; anything else in it is passed over with a
+    note, since a scanner or a phone leaves other files beside its scans."""
+    scans: list[Scan] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name.casefold()):
+        naam = f"{folder.name}/{path.name}"
+        if is_ignored(path):
+            continue
+        if path.is_dir() or not (is_image(path) or path.suffix.casefold() == ".pdf"):
+            notes.append(
+                f"'{naam}' is overgeslagen: in een map met scans worden alleen PDF's en "
+                "afbeeldingen (JPEG, PNG, TIFF) gelezen."
+            )
+            continue
+        try:
+            scans.append(read_scan(path, naam))
+        except Unreadable as e:
+            file_problems.append(FileProblem(file=naam, problem=e.problem, fix=e.fix))
+    return scans
 
 
 def _load_file(path: Path, converter: Converter, notes: list[str]) -> list[Table]:
@@ -134,8 +181,8 @@ def _load_file(path: Path, converter: Converter, notes: list[str]) -> list[Table
     if suffix not in known:
         raise Unreadable(
             f"het bestandstype '{suffix or '(geen)'}' wordt niet gelezen.",
-            "Zet alleen .xlsx-, .xls-, .ods-, .csv- en .pdf-bestanden in de intakemap; sla dit "
-            "bestand op als .xlsx of haal het uit de map.",
+            "Zet alleen .xlsx-, .xls-, .ods-, .csv- en .pdf-bestanden en scans (.jpg, .png, "
+            ".tif) in de intakemap; sla dit bestand op als .xlsx of haal het uit de map.",
         )
     check_size(
         path,

@@ -1,14 +1,19 @@
 """Primary-school reports (OKR, PDF): checked, and matched to a student by the number in
-their file name ('OKR 123456.pdf'); the dossier appends them after the documents."""
+their file name ('OKR 123456.pdf'); the dossier appends them after the documents. The
+matching by number is shared with the signed scans (`scans`)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from opp_docs.intake.limits import check_size, read_head
 from opp_docs.intake.tables import Unreadable
 from opp_docs.models import Place, Problem
+
+T = TypeVar("T")
 
 
 def check_pdf(path: Path) -> None:
@@ -47,37 +52,59 @@ def _pdf_encrypted(path: Path) -> bool:
 _NUMBER_IN_NAME = re.compile(r"(?<!\d)\d{3,}(?!\d)")
 
 
+@dataclass(frozen=True)
+class Numbered:
+    """What a file matched by the number in its name is called in the intake report."""
+
+    noun: str
+    example: str
+
+
+REPORT = Numbered("PDF", "OKR 123456.pdf")
+
+
 def match_rapporten(
     pdfs: list[Path], known: set[str], problems: list[Problem]
 ) -> dict[str, list[Path]]:
-    rapporten: dict[str, list[Path]] = {}
-    for pdf in pdfs:
-        numbers = _NUMBER_IN_NAME.findall(pdf.stem)
+    return match_numbered([(pdf.name, pdf) for pdf in pdfs], known, problems, REPORT)
+
+
+def match_numbered(
+    files: list[tuple[str, T]], known: set[str], problems: list[Problem], wording: Numbered
+) -> dict[str, list[T]]:
+    """Each file (by the name the report shows, which ends in its file name) with the one
+    known student whose number its file name holds; the others are problems."""
+    matched: dict[str, list[T]] = {}
+    noun = wording.noun
+    for shown, item in files:
+        numbers = _NUMBER_IN_NAME.findall(Path(shown).stem)
         found = sorted({n for n in numbers if n in known})
-        place = Place(pdf.name, "", 0)
         if len(found) == 1:
-            rapporten.setdefault(found[0], []).append(pdf)
+            matched.setdefault(found[0], []).append(item)
             continue
         if len(found) > 1:
             problem = (
-                f"De naam van de PDF past bij meer dan één leerling "
+                f"De naam van de {noun} past bij meer dan één leerling "
                 f"({', '.join(found)}); hij is niet toegevoegd."
             )
         elif numbers:
             problem = (
-                f"Er is geen leerling met nummer {' of '.join(numbers)}; de PDF is niet toegevoegd."
+                f"Er is geen leerling met nummer {' of '.join(numbers)}; de {noun} is niet "
+                "toegevoegd."
             )
         else:
-            problem = "Er staat geen leerlingnummer in de naam van de PDF; hij is niet toegevoegd."
+            problem = (
+                f"Er staat geen leerlingnummer in de naam van de {noun}; hij is niet toegevoegd."
+            )
         problems.append(
             Problem(
-                place=place,
+                place=Place(shown, "", 0),
                 column="",
-                value=pdf.name,
+                value=Path(shown).name,
                 problem=problem,
                 fix="Zet precies één leerlingnummer in de bestandsnaam, bijvoorbeeld "
-                "'OKR 123456.pdf'.",
+                f"'{wording.example}'.",
                 blocking=False,
             )
         )
-    return rapporten
+    return matched

@@ -45,10 +45,14 @@ def bron_note(outcome: StudentOutcome, schooljaar: SchoolYear) -> str:
         else "geboortedatum onbekend"
     )
     klas = f", klas {leerling.klas}" if leerling.klas else ""
+    if outcome.ondertekend is not None:
+        begin = f"{outcome.ondertekend:%d-%m-%Y} (ondertekening van het plan)"
+    else:
+        begin = f"{d.opp:%d-%m-%Y} (vaststelling van het plan)"
     return (
         f"Aanmelding BRON/ROD: {outcome.decision.route.label} voor {leerling.naam} "
         f"(leerlingnummer {leerling.leerlingnummer}, {geboren}{klas}), schooljaar {schooljaar}. "
-        f"Begindatum: {d.opp:%d-%m-%Y} (vaststelling van het plan). Einddatum: volgt als het "
+        f"Begindatum: {begin}. Einddatum: volgt als het "
         f"plan stopt (besluit bij de eindevaluatie, uiterlijk {d.eindevaluatie:%d-%m-%Y})."
     )
 
@@ -73,6 +77,12 @@ def ended_note(plan: EndedPlan) -> str:
     )
 
 
+def begin_date(outcome: StudentOutcome) -> dt.date:
+    """The registration's begin date: the day the plan was signed once that is known, until
+    then the plan's deadline."""
+    return outcome.ondertekend or outcome.deadlines.opp
+
+
 def write_bron_aanmelding(
     entries: Sequence[Entry],
     target: Path,
@@ -95,7 +105,7 @@ def write_bron_aanmelding(
             o.leerling.klas,
             o.leerling.geboortedatum,
             o.decision.route.label,
-            o.deadlines.opp,
+            begin_date(o),
             o.deadlines.bron,
             bron_note(o, schooljaar),
         ]
@@ -112,9 +122,10 @@ def write_bron_aanmelding(
             "De teamleider B&O meldt deze leerlingen aan bij BRON/ROD via een notitie in "
             "SOMtoday. Kopieer de cel in de kolom 'Notitie voor SOMtoday' en plak hem in de "
             "notitie van de leerling.",
-            "Begindatum plan: de deadline van het plan (de datum waarop het uiterlijk wordt "
-            "vastgesteld). Is het plan op een andere dag vastgesteld, pas de datum in de "
-            "notitie dan aan.",
+            "Begindatum plan: de dag waarop het plan is ondertekend zodra die bekend is (kolom "
+            "Datum ondertekening in de intake, anders de datum van de scan van het getekende "
+            "ondertekeningsblad); tot dan de deadline van het plan (de datum waarop het "
+            "uiterlijk wordt vastgesteld).",
             "Aanmelden uiterlijk: 1 oktober voor de nieuwe leerlingen (procedure), de dag van "
             "de plan-deadline voor leerlingen die tijdens het schooljaar een plan krijgen, en "
             "ook voor leerlingen van wie de documenten pas na 1 oktober gemaakt zijn: de "

@@ -103,6 +103,8 @@ def overzicht_row(outcome: StudentOutcome, status: StudentStatus, today: dt.date
     if existing:
         # Two letters (two addresses) are one kind in the list.
         documents = ", ".join(dict.fromkeys(d.kind.short for d in existing))
+        if outcome.scans:
+            documents += ", getekend ondertekeningsblad (scan)"
     else:
         documents = "nog geen" if DOCUMENTS_PER_ROUTE[route] else ""
     problems = list(outcome.problems) + list(status.problems)
@@ -181,6 +183,9 @@ def write_overzicht(
             "Elke leerlingbegeleider heeft een eigen blad 'Werklijst <naam>' met alleen de eigen "
             "leerlingen, en een eigen agenda 'planning <naam>.ics'. De leerlingbegeleider komt "
             "uit de intake (kolom Leerlingbegeleider), anders uit opp-docs.toml.",
+            "Kolom Ondertekend: de dag van ondertekening, uit de kolom Datum ondertekening van de "
+            "intake, anders de datum van de scan van het getekende ondertekeningsblad in de "
+            "intakemap. Leeg: nog niet ondertekend.",
         ],
     )
     return save(workbook, target)

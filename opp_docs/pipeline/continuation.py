@@ -56,6 +56,16 @@ class LastYearPlans:
     undecided: dict[str, tuple[Leerling | None, Route, str]] = field(default_factory=dict)
 
 
+def plans_last_year(year_dir: Path, schooljaar: SchoolYear) -> frozenset[str]:
+    """The student numbers that had a plan last school year (by last year's run state): a
+    signed sheet of theirs in this year's intake belongs to a continued plan."""
+    folder = year_dir.parent / str(schooljaar.previous())
+    if not (folder / STATE).is_file():
+        return frozenset()
+    routes = BuildState.load(folder).routes
+    return frozenset(n for n, r in routes.items() if r in (Route.OPP.value, Route.OPP_LIGHT.value))
+
+
 def read_last_year(year_dir: Path, schooljaar: SchoolYear) -> LastYearPlans | None:
     """Last year's plans, from the folder beside `year_dir`; None without such a folder
     (or with one no run of opp-docs wrote). Reads only: last year's folder stays as it is."""

@@ -1,6 +1,6 @@
 """One dossier per student: its cover page, the bundling once the cover is a PDF, and the
-dossier under an earlier name removed. A dossier is made again only when a part, the cover
-template or the password changed."""
+dossier under an earlier name removed. A dossier is made again only when a part (a signed scan
+too), the cover template or the password changed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from opp_docs.documents.compiled import TemplateCache
 from opp_docs.documents.render import COVER_TEMPLATE
 from opp_docs.documents.student_files import dossier_name
 from opp_docs.files import sha256_file, text_digest, write_bytes_atomic
-from opp_docs.models import StudentOutcome
+from opp_docs.models import DocumentKind, StudentOutcome
 from opp_docs.pdf.dossier import (
     DossierInfo,
     Part,
@@ -23,7 +23,11 @@ from opp_docs.pdf.dossier import (
     contents_pages,
     dossier_student,
 )
+from opp_docs.pdf.images import ImageError
+from opp_docs.pipeline.scans import ScanPdfs
 from opp_docs.pipeline.state import BuildState
+
+_PLANS = (DocumentKind.OPP, DocumentKind.OPP_LIGHT)
 
 
 @dataclass
@@ -61,6 +65,7 @@ class Dossiers:
     def __init__(self, settings: DossierSettings, state: BuildState) -> None:
         self.settings = settings
         self.state = state
+        self.scans = ScanPdfs(state)
 
     def start(
         self, outcome: StudentOutcome, reports: list[Path], context: dict[str, Any]
@@ -69,6 +74,11 @@ class Dossiers:
         from `context` (the student's template context)."""
         assert outcome.folder is not None
         parts = [Part(d.titel, d.pdf) for d in outcome.documents if d.pdf.exists()]
+        # The signed sheet right after the plan (its last version, when staff made two);
+        # without the plan's PDF, after the documents.
+        plans = {d.pdf for d in outcome.documents if d.kind in _PLANS}
+        at = max((i + 1 for i, part in enumerate(parts) if part.pdf in plans), default=len(parts))
+        parts[at:at] = self._scan_parts(outcome)
         for report in reports:
             parts.append(Part(f"Onderwijskundig rapport ({report.name})", report, ours=False))
         dossier = outcome.folder / dossier_name(outcome.leerling)
@@ -84,6 +94,19 @@ class Dossiers:
         cover = {**context, "inhoud": contents_pages(parts)}
         write_bytes_atomic(cover_docx(outcome), templates.render(COVER_TEMPLATE, cover))
         return Cover(outcome, parts, dossier, inputs)
+
+    def _scan_parts(self, outcome: StudentOutcome) -> list[Part]:
+        """The scans of the signed sheet as parts of the dossier, images converted to PDF."""
+        parts: list[Part] = []
+        for scan in outcome.scans:
+            try:
+                pdf = self.scans.pdf(scan)
+            except ImageError as e:
+                outcome.problems.append(f"{scan.naam}: {e}; de scan staat niet in het dossier.")
+                continue
+            # From a scanner, not from LibreOffice: copied as a PDF from elsewhere.
+            parts.append(Part(f"Ondertekeningsblad, getekend ({scan.path.name})", pdf, ours=False))
+        return parts
 
     def finish(self, cover: Cover, error: str | None) -> None:
         """Bundle the dossier now that its cover page is a PDF (or say why there is none)."""

@@ -69,7 +69,7 @@ def _cycle(outcome: StudentOutcome, status: StudentStatus) -> dict[str, Any]:
         ),
         "doelen": [goal.values() for goal in plan.doelen] if plan is not None else [],
         "uitstroomperspectief": plan.perspectief if plan is not None else "",
-        "ondertekend": outcome.ondertekend.isoformat() if outcome.ondertekend else None,
+        "ondertekend": _signed(outcome),
         "tussenevaluatie": _date(status.tussenevaluatie),
         "eindevaluatie": _date(status.eindevaluatie),
         "besluit": status.besluit.value if status.besluit is not None else None,
@@ -95,6 +95,19 @@ def _document(year_dir: Path, d: DocumentOutcome) -> dict[str, object]:
         # One letter per parents' address: which one this is (1 for the home address).
         entry["adres"] = d.adres
     return entry
+
+
+def _signed(outcome: StudentOutcome) -> dict[str, object] | None:
+    """The plan's signing: the day, where it comes from, and the scans (their paths inside
+    the intake folder); None while the plan is not signed."""
+    if outcome.ondertekend is None:
+        return None
+    bron = outcome.ondertekend_bron
+    return {
+        "datum": outcome.ondertekend.isoformat(),
+        "bron": bron.value if bron is not None else None,
+        "scans": [scan.naam for scan in outcome.scans],
+    }
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -15,6 +15,7 @@ from opp_docs.config import Config
 from opp_docs.decide.counsellor import assign_counsellor, missing_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
+from opp_docs.decide.signing import signed_on
 from opp_docs.documents.letters import address_problems
 from opp_docs.documents.student_files import StudentFiles, WordFile, dossier_name
 from opp_docs.intake.folder import read_intake
@@ -28,12 +29,13 @@ from opp_docs.models import (
     Route,
     RouteDecision,
     RunSummary,
+    Scan,
     SchoolYear,
     StudentOutcome,
 )
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.write import OverviewOptions, write_overviews
-from opp_docs.pipeline.continuation import LastYearPlans, read_last_year
+from opp_docs.pipeline.continuation import LastYearPlans, plans_last_year, read_last_year
 from opp_docs.pipeline.lock import writing_to
 from opp_docs.pipeline.state import BuildState
 
@@ -112,8 +114,8 @@ def run_planning(request: PlanningRequest) -> PlanningResult:
 
     Renders and converts no student document, so it takes seconds."""
     schooljaar, config = request.schooljaar, request.config
-    result = read_intake(request.intake, config, schooljaar)
     year_dir = year_folder(request.output, schooljaar)
+    result = read_intake(request.intake, config, schooljaar, plans_last_year(year_dir, schooljaar))
     with writing_to(year_dir):
         state = BuildState.load(year_dir)
         files = StudentFiles(year_dir, schooljaar, state.copies.written)
@@ -168,6 +170,8 @@ def plan_summary(
         # From the day the documents were made, so that none promises a day already passed.
         peildatum = earlier.peildata.of(outcome.leerling.leerlingnummer)
         outcome.deadlines = compute_deadlines(outcome.leerling, schooljaar, config, peildatum)
+        # Once the routes are final: a continued plan takes its scans too.
+        _signing(outcome, result.scans.get(outcome.leerling.leerlingnummer, []), schooljaar)
     return summary
 
 
@@ -218,7 +222,10 @@ def continue_plans(
 
 def _new_outcome(leerling: Leerling, schooljaar: SchoolYear, config: Config) -> StudentOutcome:
     # A new school year's plan: its deadlines as for a new cohort, not from last year's signal.
-    leerling = dataclasses.replace(leerling, signaaldatum=None, route_besluit=None)
+    # Nor signed by last year's signature.
+    leerling = dataclasses.replace(
+        leerling, signaaldatum=None, route_besluit=None, datum_ondertekening=None
+    )
     return StudentOutcome(
         leerling,
         propose_route(leerling, config),
@@ -241,6 +248,33 @@ def _placeholder(
     )
     outcome.problems.append(outcome.wacht)
     return outcome
+
+
+def _signing(outcome: StudentOutcome, scans: list[Scan], schooljaar: SchoolYear) -> None:
+    """The plan's signing: its day, and the scans that go into the dossier."""
+    route = outcome.decision.route
+    if not route.has_plan:
+        if scans:
+            outcome.problems.append(
+                f"Er is een getekend ondertekeningsblad ({scans[0].naam}), maar de leerling "
+                f"heeft geen plan (route {route.label}); de scan staat in geen dossier."
+            )
+        return
+    if outcome.vorig_schooljaar and outcome.leerling.datum_ondertekening is None:
+        # A plan that continues: a scan from before this school year signed last year's plan.
+        old = [scan for scan in scans if scan.datum < schooljaar.first_day]
+        scans = [scan for scan in scans if scan.datum >= schooljaar.first_day]
+        for scan in old:
+            outcome.problems.append(
+                f"{scan.naam} is van vóór dit schooljaar ({scan.datum:%d-%m-%Y}): het hoort bij "
+                f"het plan van {outcome.vorig_schooljaar} en telt niet als handtekening onder "
+                "het nieuwe plan. Haal het uit de intake, of zet de datum van ondertekening in "
+                "de intake."
+            )
+    outcome.scans = scans
+    signed = signed_on(outcome.leerling, scans)
+    if signed is not None:
+        outcome.ondertekend, outcome.ondertekend_bron = signed
 
 
 def attach_documents(summary: RunSummary, state: BuildState, files: StudentFiles) -> None:

@@ -41,7 +41,7 @@ from opp_docs.models import (
 from opp_docs.overviews.intake_report import write_intake_report
 from opp_docs.overviews.write import OverviewOptions, write_overviews
 from opp_docs.pdf.pool import ConverterPool
-from opp_docs.pipeline.continuation import leerling_to_json, read_last_year
+from opp_docs.pipeline.continuation import leerling_to_json, plans_last_year, read_last_year
 from opp_docs.pipeline.dossiers import Cover, Dossiers, DossierSettings
 from opp_docs.pipeline.lock import writing_to
 from opp_docs.pipeline.manifest import write_manifest
@@ -80,10 +80,11 @@ def run_dossiers(
     options: RunOptions, progress: Progress | None = None, bar: ProgressBar | None = None
 ) -> RunSummary:
     """Run the whole pipeline; see the module docstring."""
-    result = read_intake(options.intake, options.config, options.schooljaar)
+    year_dir = year_folder(options.output, options.schooljaar)
+    before = plans_last_year(year_dir, options.schooljaar)
+    result = read_intake(options.intake, options.config, options.schooljaar, before)
     # The same check as 'opp-docs templates check', with the same message.
     check_templates(options.templates)
-    year_dir = year_folder(options.output, options.schooljaar)
     with writing_to(year_dir):
         run = DossierRun(options, result, year_dir, bar or _no_bar)
         return run.run(progress or (lambda _message: None))
@@ -141,6 +142,7 @@ class DossierRun:
             self.state.save()
             overviews, reader = self.overviews, self.reader
             _Collector(self, pool, reader).collect()
+            self.dossiers.scans.remove_unused()
             summary.join_refusals = dict(pool.join_refusals)
             self.state.save()
             write_intake_report(self.intake, summary.year_dir / INTAKE_REPORT)

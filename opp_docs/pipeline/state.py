@@ -42,6 +42,9 @@ class BuildState:
     # What each document's PDF was made from, by the Word file's path (see `pdf_source`).
     pdfs: dict[str, str] = field(default_factory=dict)
     dossiers: dict[str, Written] = field(default_factory=dict)
+    # The PDFs made of scanned images, by their path (named by the image's digest): what they
+    # were made with (`images.CONVERSION`) and the PDF's hash.
+    scans: dict[str, Written] = field(default_factory=dict)
     overviews: OverviewRecords = field(default_factory=OverviewRecords)
     # Each student's route at the last run, for `opp-docs planning` to see a change.
     routes: dict[str, str] = field(default_factory=dict)
@@ -73,6 +76,7 @@ class BuildState:
             "namen": self.copies.names,
             "pdf": self.pdfs,
             "dossier": {k: _written(v) for k, v in self.dossiers.items()},
+            "scans": {k: _written(v) for k, v in self.scans.items()},
             "overzichten": self.overviews.to_json(),
             "routes": self.routes,
             "wachtwoordzout": self.password_salt,
@@ -131,6 +135,24 @@ class BuildState:
     def dossier_gone(self, dossier: Path) -> None:
         self.dossiers.pop(self._key(dossier), None)
 
+    def scan_is_current(self, pdf: Path, inputs: str) -> bool:
+        """Whether the PDF of a scanned image was made as `inputs` says and is unchanged."""
+        made = self.scans.get(self._key(pdf))
+        return (
+            made is not None
+            and made.inputs == inputs
+            and pdf.exists()
+            and made.sha256 == sha256_file(pdf)
+        )
+
+    def scan_made(self, pdf: Path, inputs: str) -> None:
+        key = self._key(pdf)
+        self.scans[key] = Written(inputs, sha256_file(pdf))
+        self._journal("scan", key, _written(self.scans[key]))
+
+    def scan_gone(self, pdf: Path) -> None:
+        self.scans.pop(self._key(pdf), None)
+
     def is_our_dossier(self, dossier: Path) -> bool:
         made = self.dossiers.get(self._key(dossier))
         return made is not None and made.sha256 == sha256_file(dossier)
@@ -160,6 +182,8 @@ class BuildState:
                 self.pdfs[key] = value
             elif section == "dossier" and (made := _read_written(value)) is not None:
                 self.dossiers[key] = made
+            elif section == "scan" and (made := _read_written(value)) is not None:
+                self.scans[key] = made
             elif section == "docx" and (made := _read_written(value)) is not None:
                 # Version 1 noted a Word file just before replacing it: the note counts only
                 # when the file on disk is the one noted.
@@ -191,6 +215,7 @@ def _from_json(folder: Path, data: dict[str, Any]) -> BuildState:
         copies=copies,
         pdfs=_strings(data.get("pdf")),
         dossiers=_records(data.get("dossier")),
+        scans=_records(data.get("scans")),
         overviews=OverviewRecords.from_json(data.get("overzichten")),
         routes=_strings(data.get("routes")),
         password_salt=salt if isinstance(salt, str) else None,

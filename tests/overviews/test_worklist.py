@@ -203,3 +203,20 @@ def test_in_time_nothing_is_late(tmp_path: Path, cohort: list[StudentOutcome]) -
     files = write(tmp_path, *cohort, today=D(2026, 9, 1))
     rows = table(files[OVERZICHT])[1]
     assert [r["Te laat"] for r in rows] == [None] * len(rows)
+
+
+def test_a_signed_plan_has_its_date_and_its_signing_deadline_is_done(
+    tmp_path: Path, cohort: list[StudentOutcome]
+) -> None:
+    sem = next(o for o in cohort if o.leerling.roepnaam == "Sem")
+    sem.ondertekend = D(2026, 10, 28)
+    files = write(tmp_path, *cohort, today=D(2026, 11, 5))
+    _header, rows, sheet = table(files[OVERZICHT])
+    line = 2 + [r["Naam"] for r in rows].index("Sem Jansen")
+    assert cell(sheet, line, "Ondertekend").value.date() == D(2026, 10, 28)
+    # Signed: the signing and every step before it are no longer coloured; Noor's plan is
+    # finished but not signed, so her signing deadline has passed.
+    assert [fill(sheet, line, h) for h in DEADLINE_HEADERS] == [None] * 6
+    noor = 2 + [r["Naam"] for r in rows].index("Noor de Bakker")
+    assert fill(sheet, noor, "Deadline ondertekening") == RED
+    assert cell(sheet, noor, "Ondertekend").value is None

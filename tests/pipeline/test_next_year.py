@@ -15,6 +15,7 @@ from opp_docs.config import Config
 from opp_docs.models import SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers
 from tests.helpers import REPO, type_over, words_in
+from tests.scan_files import dated, signed_pdf
 from tests.pipeline.staff import (
     docs_of,
     entry,
@@ -77,8 +78,15 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     document = docx.Document(str(plan))
     type_over(document, "[Beschrijf het uitstroomperspectief", "Diploma vmbo-kb, daarna mbo 3.")
     document.save(str(plan))
+    # The signed sheet comes back as a scan.
+    dated(
+        signed_pdf(intake / "994001 ondertekend.pdf", "Getekend door Ayla"), dt.date(2026, 10, 20)
+    )
     manifest = run_year(intake, out, first, dt.date(2026, 11, 2))
-    assert [g["doel"] for g in entry(manifest, "994001")["doelen"]] == [g[1] for g in GOALS]
+    ayla = entry(manifest, "994001")
+    assert [g["doel"] for g in ayla["doelen"]] == [g[1] for g in GOALS]
+    assert ayla["ondertekend"]["datum"] == "2026-10-20"
+    assert "Getekend door Ayla" in words_in(out / first / ayla["dossier"])
 
     # The final evaluations in June: Ayla's plan continues, Bram's ends; Cas has none.
     fill_final_evaluation(
@@ -104,6 +112,9 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
             "velden": {"Roepnaam": "Dina", "Achternaam": "Nieuw", "Tussenvoegsel": ""},
         },
     )
+    # Ayla's new plan is signed in October; she is not in the new intake, her scan is hers.
+    scan = signed_pdf(new_intake / "handtekeningen" / "994001.pdf", "Opnieuw getekend door Ayla")
+    dated(scan, dt.date(2027, 10, 12))
     second = "2027-2028"
     manifest = run_year(new_intake, out, second, dt.date(2027, 9, 10))
     assert folder_digest(out / first) == last_year, "last year's folder was changed"
@@ -112,6 +123,8 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     assert numbers == {"994001", "994003", "994004"}
     ayla = entry(manifest, "994001")
     assert ayla["vorig_plan"] == {"schooljaar": first}
+    assert ayla["ondertekend"]["datum"] == "2027-10-12"
+    assert "Opnieuw getekend door Ayla" in words_in(out / second / ayla["dossier"])
     assert ayla["route"] == "opp"
     assert ayla["deadlines"]["opp"] == "2027-10-15"
     kinds = {d["soort"] for d in ayla["documenten"]}
