@@ -13,7 +13,7 @@ import click
 
 from opp_docs.config import CONFIG_NAME, Config, load_config
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
-from opp_docs.demo.staff import sem_plan, write_sem_plan
+from opp_docs.demo.staff import sem_plan, write_sem_plan, write_signed_scan
 from opp_docs.documents.check import check_templates
 from opp_docs.documents.fields_reference import list_fields
 from opp_docs.documents.formatting import datum
@@ -269,6 +269,8 @@ def demo(output: Path, schooljaar: SchoolYear, sjablonen: Path, werkers: int | N
     plan = write_sem_plan(output / str(schooljaar), texts)
     if plan is not None:
         click.echo(f"Voorbeeld: de leerlingbegeleider heeft het plan ingevuld: {plan.name}")
+        scan = write_signed_scan(intake, "Sem Jansen")
+        click.echo(f"Voorbeeld: de administratie zet de scan van de handtekeningen in {scan}")
     _run(options)
 
 

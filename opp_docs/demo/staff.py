@@ -1,5 +1,6 @@
-"""A fictional counsellor at work, for `make demo`: she writes Sem Jansen's plan in full, as she
-would in Word, so that the demo shows a finished plan whose goals the evaluation forms list.
+"""Fictional staff at work, for `make demo`: the counsellor writes Sem Jansen's plan in full, as
+she would in Word, and the secretary drops the scan of the signed sheet into the intake; so
+the demo shows a finished, signed plan whose goals the evaluation forms list.
 
 Every prompt of the plan is a content control showing a placeholder; typing over it in Word
 leaves the typed text in normal formatting and no placeholder. This does the same in the XML,
@@ -12,6 +13,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pikepdf
 from lxml import etree
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -146,3 +148,43 @@ def _type(root: etree._Element, texts: dict[str, list[str]], used: dict[str, int
         t.text = text
         typed += 1
     return typed
+
+
+def write_signed_scan(intake: Path, naam: str) -> Path:
+    """What the secretary drops into the intake after the meeting: a scan of Sem's signed
+    signature sheet (`handtekeningen/990101 ondertekend.pdf`). An invented page: a title and
+    a pen stroke for each signature, drawn, no real handwriting."""
+    target = intake / "handtekeningen" / f"{SEM} ondertekend.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "BT /F1 16 Tf 72 770 Td (Ondertekeningsblad OPP - getekend) Tj ET",
+        f"BT /F1 11 Tf 72 748 Td ({_pdf_text(naam)}) Tj ET",
+    ]
+    people = ("Ouder/verzorger", "Ouder/verzorger", "Leerling", "Tutor", "Leerlingbegeleider")
+    for n, who in enumerate(people):
+        y = 680 - n * 120
+        lines.append(f"0 g BT /F1 10 Tf 72 {y} Td ({who}) Tj ET")
+        # A signature: one pen stroke of a few curves.
+        lines.append(
+            f"0 0 0.5 RG 1.2 w 200 {y - 20} m 230 {y + 25} 250 {y - 35} 275 {y} c "
+            f"290 {y + 20} 305 {y - 25} 330 {y - 5} c 345 {y + 5} 360 {y - 10} 380 {y} c S"
+        )
+        lines.append(f"0.6 G 0.5 w 72 {y - 40} m 520 {y - 40} l S")
+    with pikepdf.Pdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        page = pdf.pages[0]
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.obj.Contents = pdf.make_stream("\n".join(lines).encode("latin-1"))
+        pdf.save(target)
+    return target
+
+
+def _pdf_text(text: str) -> str:
+    """Text for a PDF string in the standard font: latin-1, with its special characters."""
+    safe = text.encode("latin-1", "replace").decode("latin-1")
+    return safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
