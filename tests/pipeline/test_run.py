@@ -148,20 +148,27 @@ def test_dossier_has_cover_parts_and_bookmarks(demo: Path, manifest: dict[str, A
             continue
         dossier = demo / YEAR / s["dossier"]
         reader = PdfReader(dossier)
-        part_pages = [len(PdfReader(demo / YEAR / d["pdf"]).pages) for d in s["documenten"]]
+        # The parts: the documents, and right after the plan the signed sheet's scan (Sem's,
+        # demo/staff.py; a PDF, in the dossier as it is).
+        parts: list[Path] = []
+        for d in s["documenten"]:
+            parts.append(demo / YEAR / d["pdf"])
+            if d["soort"] in ("opp", "opp-light") and s["ondertekend"]:
+                parts.extend(demo / "intake" / name for name in s["ondertekend"]["scans"])
+        part_pages = [len(PdfReader(part).pages) for part in parts]
         assert len(reader.pages) == 1 + sum(part_pages)
         # Top-level bookmarks, one per part; LibreOffice nests each document's headings below.
         titles = [item.title for item in reader.outline if not isinstance(item, list)]
         assert titles[0] == "Voorblad"
-        assert len(titles) == 1 + len(s["documenten"])
+        assert len(titles) == 1 + len(parts)
         # Below each part's bookmark: the headings of its own PDF, leading to the same pages.
         nested = nested_bookmarks(reader)
         start = 1
-        for document, pages in zip(s["documenten"], part_pages, strict=True):
-            part = PdfReader(demo / YEAR / document["pdf"])
+        for path, pages in zip(parts, part_pages, strict=True):
+            part = PdfReader(path)
             own = [(i.title, part.get_destination_page_number(i) + start) for i in part.outline]
             (entry,) = [n for n in nested if n[1] == start]
-            assert entry[2] == own, document["soort"]
+            assert entry[2] == own, path.name
             start += pages
         assert reader.metadata is not None
         assert s["naam"] in (reader.metadata.title or "")
@@ -349,8 +356,8 @@ def test_overviews_are_written(demo: Path, manifest: dict[str, Any]) -> None:
     with_plan = {s["leerlingnummer"] for s in manifest["leerlingen"] if s["dossier"]}
     assert {str(r[0]) for r in bron.iter_rows(min_row=2, values_only=True) if r[0]} == with_plan
     calendar = Calendar.from_ical((year / "planning.ics").read_bytes())
-    # Sem's plan is finished (the demo's counsellor wrote it): its first three steps are done.
-    assert len(list(calendar.walk("VEVENT"))) == 6 * len(with_plan) - 3
+    # Sem's plan is finished and signed (demo/staff.py): its first four steps are done.
+    assert len(list(calendar.walk("VEVENT"))) == 6 * len(with_plan) - 4
     teachers = pdf_text(year / "docentenoverzicht.pdf", layout=True)
     assert "Sem Jansen" in teachers
     assert "Emma Mulder" not in teachers  # route volgen: no plan
