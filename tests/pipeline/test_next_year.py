@@ -15,7 +15,6 @@ from opp_docs.config import Config
 from opp_docs.models import SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers
 from tests.helpers import REPO, type_over, words_in
-from tests.scan_files import dated, signed_pdf
 from tests.pipeline.staff import (
     docs_of,
     entry,
@@ -24,6 +23,7 @@ from tests.pipeline.staff import (
     write_goals,
     write_intake,
 )
+from tests.scan_files import dated, signed_pdf
 
 GOALS = [
     ("Werkhouding", "Plant het huiswerk zelf in de agenda", "Wekelijks gesprek", "LB", "1-2"),
