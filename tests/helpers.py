@@ -90,12 +90,29 @@ def type_over(document: Any, prompt: str, text: str, *, nth: int = 0) -> None:
     content = sdt.find(qn("w:sdtContent"))
     for child in list(content):
         content.remove(child)
+    content.append(text_run(text))
+
+
+def text_run(text: str, *, deleted: bool = False) -> Any:
+    """A run of plain text (`deleted`: as the text of a tracked deletion)."""
     run = OxmlElement("w:r")
-    typed = OxmlElement("w:t")
-    typed.set(qn("xml:space"), "preserve")
-    typed.text = text
-    run.append(typed)
-    content.append(run)
+    t = OxmlElement("w:delText" if deleted else "w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    return run
+
+
+def tracked_change(tag: str, number: int) -> Any:
+    """A tracked insertion ("w:ins") or deletion ("w:del") by the counsellor."""
+    change = OxmlElement(tag)
+    for key, value in (
+        ("w:id", str(number)),
+        ("w:author", "LB"),
+        ("w:date", "2026-10-01T10:00:00Z"),
+    ):
+        change.set(qn(key), value)
+    return change
 
 
 def with_part(source: Path, target: Path, name: str, edit: Callable[[bytes], bytes]) -> Path:

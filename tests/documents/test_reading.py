@@ -7,8 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import docx
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
@@ -17,7 +15,7 @@ from opp_docs.documents.reading import DocumentReader, handling_advice, student_
 from opp_docs.documents.render import count_prompts, render_document, template_path
 from opp_docs.models import DocumentKind, DocumentOutcome, Leerling, StudentOutcome
 from tests.documents.students import CONFIG, TODAY, YEAR
-from tests.helpers import REPO, type_over, word_file
+from tests.helpers import REPO, text_run, tracked_change, type_over, word_file
 
 
 def sem(*documents: tuple[DocumentKind, Path]) -> StudentOutcome:
@@ -104,14 +102,8 @@ def test_handling_advice_from_word_edits(tmp_path: Path) -> None:
     typed._p.addnext(split._p)
     # Text in a tracked insertion counts.
     tracked = document.add_paragraph()
-    insertion = OxmlElement("w:ins")
-    for key, value in (("w:id", "1"), ("w:author", "LB"), ("w:date", "2026-10-01T10:00:00Z")):
-        insertion.set(qn(key), value)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "Gebruik een time-out kaart."
-    run.append(text)
-    insertion.append(run)
+    insertion = tracked_change("w:ins", 1)
+    insertion.append(text_run("Gebruik een time-out kaart."))
     tracked._p.append(insertion)
     split._p.addnext(tracked._p)
     # The facility line, filled in, above the section.

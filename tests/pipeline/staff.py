@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import docx
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from opp_docs.config import Config
@@ -21,7 +20,7 @@ from opp_docs.documents.ooxml import CONTENT_TYPES, CUSTOM, PACKAGE_RELS
 from opp_docs.files import STUDENTS_DIR
 from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.pipeline.run import RunOptions, run_dossiers
-from tests.helpers import REPO, type_over
+from tests.helpers import REPO, text_run, tracked_change, type_over
 from tests.intake_helpers import registration, soffice_convert, write_xlsx
 
 YEAR = "2026-2027"
@@ -48,19 +47,22 @@ def run(intake: Path, out: Path) -> dict[str, Any]:
     return counted_run(intake, out)[1]
 
 
-def counted_run(intake: Path, out: Path) -> tuple[RunSummary, dict[str, Any]]:
-    """A run on `intake` into `out`; its counts and its manifest."""
+def counted_run(
+    intake: Path, out: Path, today: dt.date = dt.date(2026, 9, 14), year: str = YEAR
+) -> tuple[RunSummary, dict[str, Any]]:
+    """A run on `intake` into `out` on `today` for school year `year`; its counts and its
+    manifest."""
     options = RunOptions(
         intake=intake,
         output=out,
-        schooljaar=SchoolYear.parse(YEAR),
+        schooljaar=SchoolYear.parse(year),
         templates=REPO / "templates",
         config=Config(teamleider="T. Leider", leerlingbegeleiders=("B. Egeleider",)),
-        today=dt.date(2026, 9, 14),
+        today=today,
     )
     summary = run_dossiers(options)
     assert summary.failed == 0
-    manifest: dict[str, Any] = json.loads((out / YEAR / "manifest.json").read_text("utf-8"))
+    manifest: dict[str, Any] = json.loads((out / year / "manifest.json").read_text("utf-8"))
     return summary, manifest
 
 
@@ -142,29 +144,15 @@ def fill_cell(tc: Any, *texts: str, tracked: bool = False) -> None:
     old = [child for child in paragraph if child.tag != qn("w:pPr")]
     for child in old:
         paragraph.remove(child)
-    if tracked:
-        deletion = OxmlElement("w:del")
-        for key, value in (("w:id", "901"), ("w:author", "LB"), ("w:date", "2026-10-01T10:00:00Z")):
-            deletion.set(qn(key), value)
-        run = OxmlElement("w:r")
-        gone = OxmlElement("w:delText")
-        gone.text = "oude tekst die niet meer geldt"
-        run.append(gone)
-        deletion.append(run)
-        paragraph.append(deletion)
     parent = paragraph
     if tracked:
-        parent = OxmlElement("w:ins")
-        for key, value in (("w:id", "902"), ("w:author", "LB"), ("w:date", "2026-10-01T10:00:00Z")):
-            parent.set(qn(key), value)
+        deletion = tracked_change("w:del", 901)
+        deletion.append(text_run("oude tekst die niet meer geldt", deleted=True))
+        paragraph.append(deletion)
+        parent = tracked_change("w:ins", 902)
         paragraph.append(parent)
     for text in texts:
-        run = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.set(qn("xml:space"), "preserve")
-        t.text = text
-        run.append(t)
-        parent.append(run)
+        parent.append(text_run(text))
 
 
 def write_goals(path: Path, goals: list[tuple[str, str, str, str, str]]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,9 @@ from opp_docs.documents.formatting import datum
 from opp_docs.files import STUDENTS_DIR
 from opp_docs.models import RunSummary, SchoolYear
 from opp_docs.pipeline.plan import PlanningRequest, run_planning
-from opp_docs.pipeline.run import RunOptions, run_dossiers
 from opp_docs.pipeline.state import STATE
-from tests.helpers import REPO, words_in
-from tests.pipeline.staff import YEAR, entry, type_into, write_intake
+from tests.helpers import words_in
+from tests.pipeline.staff import YEAR, counted_run, entry, type_into, write_intake
 
 pytestmark = pytest.mark.libreoffice
 
@@ -32,18 +30,7 @@ SEM, NOOR = "990201", "990202"
 
 def dated_run(intake: Path, out: Path, today: dt.date) -> tuple[RunSummary, dict[str, Any]]:
     """A run on `intake` into `out` as if it were `today`; its counts and its manifest."""
-    options = RunOptions(
-        intake=intake,
-        output=out,
-        schooljaar=SchoolYear.parse(YEAR),
-        templates=REPO / "templates",
-        config=Config(teamleider="T. Leider", leerlingbegeleiders=("B. Egeleider",)),
-        today=today,
-    )
-    summary = run_dossiers(options)
-    assert summary.failed == 0
-    manifest: dict[str, Any] = json.loads((out / YEAR / "manifest.json").read_text("utf-8"))
-    return summary, manifest
+    return counted_run(intake, out, today)
 
 
 def cohort(folder: Path, klas: str = "1A") -> Path:

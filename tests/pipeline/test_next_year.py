@@ -4,18 +4,15 @@ one plan and end another; then a run for the next school year on a new intake wi
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import docx
 from openpyxl import load_workbook
 
-from opp_docs.config import Config
-from opp_docs.models import SchoolYear
-from opp_docs.pipeline.run import RunOptions, run_dossiers
-from tests.helpers import REPO, type_over, words_in
+from tests.helpers import type_over, words_in
 from tests.pipeline.staff import (
+    counted_run,
     docs_of,
     entry,
     fill_final_evaluation,
@@ -29,22 +26,10 @@ GOALS = [
     ("Werkhouding", "Plant het huiswerk zelf in de agenda", "Wekelijks gesprek", "LB", "1-2"),
     ("Taal", "Leest elke dag een kwartier", "Leesplan met ouders", "mentor", "1-6"),
 ]
-CONFIG = Config(teamleider="T. Leider", leerlingbegeleiders=("B. Egeleider",))
 
 
 def run_year(intake: Path, out: Path, year: str, today: dt.date) -> dict[str, Any]:
-    options = RunOptions(
-        intake=intake,
-        output=out,
-        schooljaar=SchoolYear.parse(year),
-        templates=REPO / "templates",
-        config=CONFIG,
-        today=today,
-    )
-    summary = run_dossiers(options)
-    assert summary.failed == 0
-    manifest: dict[str, Any] = json.loads((out / year / "manifest.json").read_text("utf-8"))
-    return manifest
+    return counted_run(intake, out, today, year)[1]
 
 
 def path_of(out: Path, year: str, manifest: dict[str, Any], nummer: str, kind: str) -> Path:
