@@ -91,7 +91,8 @@ def write_bron_aanmelding(
     ended: Sequence[EndedPlan] = (),
 ) -> Path:
     plans = sorted(
-        (e for e in entries if e.outcome.decision.route.has_plan),
+        # Not a plan that waits for last year's decision: there is nothing to register yet.
+        (e for e in entries if e.outcome.decision.route.has_plan and not e.outcome.wacht),
         key=lambda e: (e.outcome.deadlines.bron, *row_order(e.outcome)[1:]),
     )
     workbook = Workbook()

@@ -50,7 +50,7 @@ def planned_deadlines(entries: Sequence[Entry], schooljaar: SchoolYear) -> list[
     deadlines = []
     for outcome, status in entries:
         route = outcome.decision.route
-        if not route.has_plan:
+        if not route.has_plan or outcome.wacht:
             continue
         leerling = outcome.leerling
         klas = f", klas {leerling.klas}" if leerling.klas else ""

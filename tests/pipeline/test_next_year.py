@@ -145,5 +145,10 @@ def test_two_school_years_end_to_end(tmp_path: Path) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     by_number = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
     assert "heeft geen eindevaluatie" in str(by_number["994003"]["Problemen"])
+    # Nor on the BRON list or in the calendar until it is decided.
+    bron = book["BRON-aanmelding"]
+    assert "994003" not in {r[0] for r in bron.iter_rows(min_row=2, values_only=True)}
+    assert "Cas Onbeslist" not in (out / second / "planning.ics").read_text("utf-8")
+    assert "Ayla Doorgaan" in (out / second / "planning.ics").read_text("utf-8")
     # Dina is new: a plan of her own, not continued.
     assert entry(manifest, "994004")["vorig_plan"] is None
