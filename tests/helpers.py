@@ -24,6 +24,7 @@ from opp_docs.decide.counsellor import assign_counsellor
 from opp_docs.decide.deadlines import compute_deadlines
 from opp_docs.decide.routing import propose_route
 from opp_docs.demo.cohort import DEMO_BEGELEIDER, DEMO_TEAMLEIDER, write_example_intake
+from opp_docs.demo.staff import placeholder_text, type_over_control
 from opp_docs.documents.context import Plan, build_context
 from opp_docs.documents.letters import letter_values, letters
 from opp_docs.documents.render import COVER_TEMPLATE
@@ -78,19 +79,8 @@ def type_over(document: Any, prompt: str, text: str, *, nth: int = 0) -> None:
     placeholder starts with `prompt` (the `nth` one) now holds `text`, in normal formatting,
     and no longer shows a placeholder. `document` is a python-docx Document (or its body)."""
     root = getattr(document, "element", document)
-    found = [
-        sdt
-        for sdt in root.iter(qn("w:sdt"))
-        if "".join(t.text or "" for t in sdt.iter(qn("w:t"))).startswith(prompt)
-    ]
-    sdt = found[nth]
-    placeholder = sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}")
-    if placeholder is not None:
-        placeholder.getparent().remove(placeholder)
-    content = sdt.find(qn("w:sdtContent"))
-    for child in list(content):
-        content.remove(child)
-    content.append(text_run(text))
+    found = [sdt for sdt in root.iter(qn("w:sdt")) if placeholder_text(sdt).startswith(prompt)]
+    type_over_control(found[nth], text)
 
 
 def text_run(text: str, *, deleted: bool = False) -> Any:

@@ -129,25 +129,37 @@ def type_over_prompts(docx: Path, texts: dict[str, list[str]]) -> int:
 def _type(root: etree._Element, texts: dict[str, list[str]], used: dict[str, int]) -> int:
     typed = 0
     for sdt in list(root.iter(f"{_W}sdt")):
-        content = sdt.find(f"{_W}sdtContent")
-        if content is None:
-            continue
-        shown = "".join(t.text or "" for t in content.iter(f"{_W}t"))
+        shown = placeholder_text(sdt)
         key = next((k for k in texts if shown.startswith(k)), None)
         if key is None or used.get(key, 0) >= len(texts[key]):
             continue
-        text = texts[key][used.get(key, 0)]
+        type_over_control(sdt, texts[key][used.get(key, 0)])
         used[key] = used.get(key, 0) + 1
-        placeholder = sdt.find(f"{_W}sdtPr/{_W}showingPlcHdr")
-        if placeholder is not None:
-            placeholder.getparent().remove(placeholder)
-        for child in list(content):
-            content.remove(child)
-        run = etree.SubElement(content, f"{_W}r")
-        t = etree.SubElement(run, f"{_W}t")
-        t.text = text
         typed += 1
     return typed
+
+
+def placeholder_text(sdt: etree._Element) -> str:
+    """What a content control shows: its placeholder, or what was typed over it."""
+    content = sdt.find(f"{_W}sdtContent")
+    return "" if content is None else "".join(t.text or "" for t in content.iter(f"{_W}t"))
+
+
+def type_over_control(sdt: etree._Element, text: str) -> None:
+    """What Word does when a person clicks a prompt and types: the control holds `text` in
+    normal formatting and no longer shows a placeholder."""
+    placeholder = sdt.find(f"{_W}sdtPr/{_W}showingPlcHdr")
+    if placeholder is not None:
+        placeholder.getparent().remove(placeholder)
+    content = sdt.find(f"{_W}sdtContent")
+    if content is None:
+        content = etree.SubElement(sdt, f"{_W}sdtContent")
+    for child in list(content):
+        content.remove(child)
+    run = etree.SubElement(content, f"{_W}r")
+    typed = etree.SubElement(run, f"{_W}t")
+    typed.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    typed.text = text
 
 
 def write_signed_scan(intake: Path, naam: str) -> Path:

@@ -235,6 +235,7 @@ class _WordFile:
         self._facts = facts
         self._zip: zipfile.ZipFile | None = None
         self._document: Any = None
+        self._prompt: Callable[[Any], bool] | None = None
 
     def prompts(self) -> int:
         if not isinstance(self._facts.get("invulinstructies"), int):
@@ -274,13 +275,10 @@ class _WordFile:
         return body
 
     def _prompt_runs(self) -> Callable[[Any], bool]:
-        styles = parsed_styles(self._package(), _style_names)
-        run_styles = styled(self._parsed_document(), "r")
-
-        def prompt(run: Any) -> bool:
-            return styles.get(_attr(run_styles.get(run))) == PROMPT_STYLE
-
-        return prompt
+        # Once per file: the plan's goals, perspective and factors all ask.
+        if self._prompt is None:
+            self._prompt = prompt_runs(self._package(), self._parsed_document())
+        return self._prompt
 
     def _package(self) -> zipfile.ZipFile:
         if self._zip is None:
@@ -324,11 +322,7 @@ def advice_in(docx: zipfile.ZipFile, document: Callable[[], Any]) -> tuple[str, 
     if body is None:
         return ()
     paragraph_styles = styled(body, "p")
-    run_styles = styled(body, "r")
-
-    def prompt(run: Any) -> bool:
-        return styles.get(_attr(run_styles.get(run))) == PROMPT_STYLE
-
+    prompt = prompt_runs(docx, body)
     advice: list[str] = []
     facilities: list[str] = []
     in_section = False
@@ -347,6 +341,18 @@ def advice_in(docx: zipfile.ZipFile, document: Callable[[], Any]) -> tuple[str, 
         elif FACILITY.match(text):
             facilities.append(line)
     return (*advice, *facilities)
+
+
+def prompt_runs(docx: zipfile.ZipFile, root: Any) -> Callable[[Any], bool]:
+    """Tells a run below `root` (the parsed document or its body) in the prompt style, by the
+    style names of the open Word file `docx`."""
+    styles = parsed_styles(docx, _style_names)
+    run_styles = styled(root, "r")
+
+    def prompt(run: Any) -> bool:
+        return styles.get(_attr(run_styles.get(run))) == PROMPT_STYLE
+
+    return prompt
 
 
 def _attr(element: Any) -> str:
